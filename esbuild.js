@@ -1,0 +1,53 @@
+// Builds the two shipped bundles (extension, CLI) and transpiles sources + tests to out/ for mocha.
+// Type-checking is deliberately separate (`npm run typecheck`): esbuild only strips types.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const watch = process.argv.includes('--watch');
+const production = !process.argv.includes('--dev');
+
+/** Every .ts file below a folder (tests, fixtures, sources), for the unbundled out/ tree. */
+function tsFiles(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return tsFiles(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+const bundle = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  // The SDK ships ESM and CJS; prefer the CJS entry points so the bundle needs no ESM interop.
+  mainFields: ['main', 'module'],
+  conditions: ['require', 'node'],
+};
+
+async function main() {
+  const builds = [
+    { ...bundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    { ...bundle, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    {
+      // Tests and fixtures run unbundled from out/ so each file keeps its own module identity.
+      entryPoints: [...tsFiles('src'), ...tsFiles('test'), ...tsFiles('bench')],
+      outdir: 'out', outbase: '.', platform: 'node', target: 'node20', format: 'cjs',
+      sourcemap: 'inline', logLevel: 'warning',
+    },
+  ];
+  if (watch) {
+    for (const b of builds) await (await esbuild.context(b)).watch();
+    console.log('[esbuild] watching');
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
