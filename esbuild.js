@@ -46,7 +46,13 @@ async function main() {
     console.log('[esbuild] watching');
     return;
   }
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // Let every build finish before reporting, so a failing bundle never leaves out/ half-written.
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    for (const f of failed) console.error(f.reason?.message ?? f.reason);
+    process.exit(1);
+  }
   fs.chmodSync('dist/cli.js', 0o755);
 }
 

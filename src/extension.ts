@@ -1,10 +1,50 @@
+/** Entry point: only wires features together. */
 import * as vscode from 'vscode';
+import type { McpClientManager } from './client/manager';
+import { ServersTreeProvider } from './views/serversTree';
+import { registerCommands } from './vscode/commands';
+import { FailureNotifier } from './vscode/failureNotifier';
+import { ServerLogs } from './vscode/logs';
+import { RESOURCE_SCHEME, ResourceDocumentProvider } from './vscode/resourceDocuments';
+import { ServersFeature } from './vscode/serversFeature';
+import { ServersStatusBar } from './vscode/statusBar';
 
-// Placeholder while the features land; activate() only wires features together.
-export function activate(_context: vscode.ExtensionContext): void {
-  // features are registered here
+/** What `activate` returns; integration tests use it to look inside. */
+export interface SwitchboardApi {
+  manager: McpClientManager;
+  tree: ServersTreeProvider;
+  logs: ServerLogs;
+  reload(): Promise<void>;
+  /** Resolves once the first configuration has been applied. */
+  ready: Promise<void>;
+  /** Where this extension's log channels are written (one `<channel>.log` each). */
+  logUri: vscode.Uri;
 }
 
-export function deactivate(): void {
-  // nothing yet
+let servers: ServersFeature | undefined;
+
+export function activate(context: vscode.ExtensionContext): SwitchboardApi {
+  const logs = new ServerLogs();
+  context.subscriptions.push(logs);
+  servers = new ServersFeature(context, logs);
+  context.subscriptions.push(servers);
+  const { manager } = servers;
+  const feature = servers;
+
+  const tree = new ServersTreeProvider(manager, () => feature.notices());
+  context.subscriptions.push(tree, vscode.window.createTreeView('switchboard.servers', { treeDataProvider: tree, showCollapseAll: true }));
+  context.subscriptions.push(new ServersStatusBar(manager));
+  context.subscriptions.push(new FailureNotifier(manager, (command, server) => void vscode.commands.executeCommand(command, server)));
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, new ResourceDocumentProvider(manager)));
+  context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload() }));
+  const setHasServers = () => void vscode.commands.executeCommand('setContext', 'switchboard.hasServers', manager.names().length > 0);
+  context.subscriptions.push(manager.onDidChangeServers(setHasServers));
+
+  const ready = feature.reload().then(() => { setHasServers(); tree.refresh(); });
+  return { manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri };
+}
+
+/** VS Code waits for this promise, briefly: stop every server so no child process outlives us. */
+export async function deactivate(): Promise<void> {
+  await servers?.shutdown();
 }

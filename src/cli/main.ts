@@ -1,3 +1,43 @@
-// Headless CLI entry; subcommands land with their features.
-console.error('usage: switchboard <check|list> [--config FILE] [--json]');
-process.exit(2);
+/** Headless CLI over the same core as the extension: `switchboard check|list`. */
+import { runCheck } from './check';
+import { runList } from './list';
+
+const USAGE = `usage:
+  switchboard check [--config FILE]          validate a config file (default .vscode/switchboard.json)
+  switchboard list  [--config FILE] [--json] [--verbose]
+                                             connect every server and list its tools`;
+
+function parseArgs(argv: string[]): { command?: string; flags: Record<string, string | boolean>; rest: string[] } {
+  const flags: Record<string, string | boolean> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--config') flags.config = argv[++i] ?? '';
+    else if (a.startsWith('--config=')) flags.config = a.slice('--config='.length);
+    else if (a.startsWith('--')) flags[a.slice(2)] = true;
+    else rest.push(a);
+  }
+  return { command: rest.shift(), flags, rest };
+}
+
+async function main(): Promise<number> {
+  const { command, flags } = parseArgs(process.argv.slice(2));
+  const out = (l: string) => process.stdout.write(`${l}\n`);
+  const err = (l: string) => process.stderr.write(`${l}\n`);
+  const config = typeof flags.config === 'string' ? flags.config : undefined;
+  switch (command) {
+    case 'check': return runCheck({ config }, out);
+    case 'list': return runList({ config, json: !!flags.json, verbose: !!flags.verbose }, out, err);
+    default:
+      err(USAGE);
+      return command === undefined || flags.help ? 0 : 2;
+  }
+}
+
+main().then(
+  (code) => {
+    // Flush stdout before exiting: piped output is asynchronous.
+    process.stdout.write('', () => process.exit(code));
+  },
+  (e) => { process.stderr.write(`switchboard: ${(e as Error)?.stack ?? e}\n`); process.exit(1); },
+);

@@ -44,6 +44,8 @@ export interface ServerLog {
   error(message: string): void;
   /** One line of the server process's stderr, without its newline. */
   stderr(line: string): void;
+  /** Lets hot paths skip building trace messages nobody will see. */
+  traceEnabled?(): boolean;
 }
 
 /** A server definition with every variable resolved, ready to run. */

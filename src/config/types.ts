@@ -74,6 +74,11 @@ export interface ServerDefinition {
   config: ServerConfig;
   /** Range of the server's key in its file (for "reveal in config"). */
   range?: SourceRange;
+  /**
+   * JSON path of the entry in its source, e.g. `['servers', 'weather']` or
+   * `['mcpServers', 'weather']`; for the setting, `['weather']`.
+   */
+  path?: (string | number)[];
 }
 
 export interface InputDefinition {

@@ -1,0 +1,136 @@
+// Runs the integration suite (out/test/integration/index.js) inside the real extension host of
+// code-server, driven by headless Chromium through the smoke-test driver.
+//
+//   node scripts/run-extension-tests.mjs [--workspace <dir>] [--untrusted] [--suite <name>]
+//                                        [--grep <pattern>] [--timeout <seconds>]
+//
+// --workspace  folder to open (default: a fresh copy of test/integration/workspace/, or an empty one)
+// --untrusted  workspace trust enabled and the folder not trusted (Restricted Mode)
+// --suite      sets SWITCHBOARD_TEST_SUITE (a subfolder or file prefix of test/integration/)
+// --grep       sets SWITCHBOARD_TEST_GREP, passed to mocha's grep
+// Any other environment (SWITCHBOARD_*) reaches the extension host unchanged.
+// Exit code 0 only when the host reported success, the result file exists and counts no failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs, format } from 'node:util';
+import {
+  REPO, WORK, copyDir, isNoise, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, remoteUri,
+  startCodeServer, stopProcess, workDir,
+} from './editor.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    workspace: { type: 'string' }, untrusted: { type: 'boolean', default: false }, suite: { type: 'string' },
+    grep: { type: 'string' }, timeout: { type: 'string', default: process.env.SWITCHBOARD_TEST_TIMEOUT ?? '900' },
+  },
+});
+
+// Fixture servers started by the suites carry this argument (test/integration/helpers.ts), so a run
+// can prove it left none running.
+const PROCESS_MARKER = process.env.SWITCHBOARD_PROCESS_MARKER ?? '--sb-integration-marker';
+const TESTS_ENTRY = path.join(REPO, 'out', 'test', 'integration', 'index.js');
+const WORKSPACE_TEMPLATE = path.join(REPO, 'test', 'integration', 'workspace');
+const log = (msg) => console.log(`[integration] ${msg}`);
+
+async function main() {
+  const T0 = Date.now();
+  for (const f of [TESTS_ENTRY, path.join(REPO, 'dist', 'extension.js')]) {
+    if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: build first (node esbuild.js)`);
+  }
+  const suite = opts.suite ?? process.env.SWITCHBOARD_TEST_SUITE ?? '';
+  const label = [suite || 'all', opts.untrusted ? 'untrusted' : 'trusted'].join('-');
+  const runDir = workDir('integration', `${label}-`);
+  const resultFile = path.resolve(process.env.SWITCHBOARD_TEST_RESULT ?? path.join(runDir, 'result.json'));
+  fs.rmSync(resultFile, { force: true });
+
+  let workspace = opts.workspace && path.resolve(opts.workspace);
+  if (!workspace) {
+    workspace = path.join(runDir, 'workspace');
+    if (fs.existsSync(WORKSPACE_TEMPLATE)) copyDir(WORKSPACE_TEMPLATE, workspace);
+    else fs.mkdirSync(workspace, { recursive: true });
+  }
+  if (!fs.existsSync(workspace)) throw new Error(`workspace folder ${workspace} does not exist`);
+  const trust = opts.untrusted ? 'untrusted' : 'trusted';
+  log(`run folder ${runDir}`);
+  log(`workspace ${workspace} (${trust})${suite ? `, suite "${suite}"` : ''}${opts.grep ? `, grep "${opts.grep}"` : ''}`);
+
+  const cs = await startCodeServer({
+    folder: workspace, trust,
+    userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home'),
+    extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], logFile: path.join(runDir, 'code-server.log'),
+    env: {
+      SWITCHBOARD_TEST_RESULT: resultFile, SWITCHBOARD_TEST_SUITE: suite, SWITCHBOARD_WORKSPACE_TRUST: trust,
+      ...(opts.grep ? { SWITCHBOARD_TEST_GREP: opts.grep } : {}),
+    },
+  });
+  log(`code-server up in ${cs.startMs} ms on ${cs.url} (pid ${cs.child.pid})`);
+  const since = listProcesses().find((p) => p.pid === cs.child.pid)?.start ?? 0;
+  let browser;
+  onInterrupt(async () => { await browser?.close().catch(() => {}); await stopProcess(cs.child); });
+  browser = await launchBrowser({ profileDir: path.join(runDir, 'browser') });
+  let hostExit = 'none';
+  try {
+    const { page } = browser;
+    const consoleLog = fs.createWriteStream(path.join(runDir, 'browser-console.log'));
+    page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+    let resolveExit;
+    const exited = new Promise((r) => { resolveExit = r; });
+    // The workbench forwards the extension host's console (mocha's output) and its exit code here.
+    const hostLog = fs.createWriteStream(path.join(runDir, 'host.log'));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      hostLog.write(`[${type}] ${text}\n`);
+      if (!isNoise(text)) process.stdout.write(type === 'error' ? `[host error] ${text}\n` : `${text}\n`);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    const t1 = Date.now();
+    await openWorkbench(page, {
+      port: cs.port, folder: workspace, trust,
+      payload: [
+        ['extensionDevelopmentPath', remoteUri(cs.port, REPO)],
+        ['extensionTestsPath', remoteUri(cs.port, TESTS_ENTRY)],
+        ['skipWelcome', 'true'],
+      ],
+    });
+    const timeoutMs = Number(opts.timeout) * 1000;
+    hostExit = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), timeoutMs))]);
+    log(`extension host finished after ${((Date.now() - t1) / 1000).toFixed(1)} s: ${hostExit === 'timeout' ? `TIMEOUT after ${opts.timeout} s` : `exit ${hostExit}`}`);
+    const shots = path.join(WORK, 'shots');
+    fs.mkdirSync(shots, { recursive: true });
+    const shot = path.join(shots, `integration-${label}.png`);
+    await page.screenshot({ path: shot }).then(() => log(`screenshot ${shot}`), (e) => log(`screenshot failed: ${e.message}`));
+  } finally {
+    await browser.close().catch(() => {});
+    await stopProcess(cs.child);
+  }
+  // Servers get EOF on stdin when the extension host goes; give them a moment to exit.
+  await new Promise((r) => setTimeout(r, 1500));
+  const leftovers = leftoverProcesses(PROCESS_MARKER, since);
+  for (const p of leftovers) {
+    log(`left running after the editor stopped: pid ${p.pid}: ${p.cmd}`);
+    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+
+  let result = null;
+  try { result = JSON.parse(fs.readFileSync(resultFile, 'utf8')); } catch { /* judged below */ }
+  const problems = [];
+  if (leftovers.length) problems.push(`${leftovers.length} fixture process(es) outlived the editor (killed now)`);
+  if (hostExit !== 0) problems.push(`extension host exit ${hostExit}`);
+  if (!result) problems.push(`no result file at ${resultFile}`);
+  else {
+    if (result.error) problems.push(`runner error: ${result.error.split('\n')[0]}`);
+    if (result.failed > 0) problems.push(`${result.failed} failed test(s)`);
+    if (result.passed + result.failed === 0) problems.push('no tests ran');
+  }
+  log(`result file ${resultFile}; logs in ${runDir}; total ${((Date.now() - T0) / 1000).toFixed(1)} s`);
+  for (const p of problems) log(`FAILURE: ${p}`);
+  // The last line is the count, for scripts/test.mjs and humans alike.
+  console.log(`${result?.passed ?? 0} passed, ${result?.failed ?? 0} failed`);
+  return problems.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`[integration] ${e.stack ?? e}`);
+  console.log('0 passed, 0 failed');
+  process.exit(2);
+});

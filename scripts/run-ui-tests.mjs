@@ -1,0 +1,120 @@
+// Drives the real workbench UI: packages the built extension (.vsix), installs it into a fresh
+// code-server the way a user would, then runs every out/test/ui/*.ui.js module, each in a fresh
+// browser profile on the same editor. A module exports `async function run({ page, shotsDir, repo,
+// workspace, log })` and fails by throwing.
+//
+//   node scripts/run-ui-tests.mjs [--workspace <dir>] [--untrusted] [--grep <text>] [--timeout <seconds>]
+//
+// --workspace  folder to open (default: a fresh copy of test/ui/workspace/ or else of demo/, inside
+//              .test-work/ so npx still finds the repo's node_modules)
+// --grep       run only modules whose file name contains <text>
+// --timeout    per-module limit (default 180 s)
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  REPO, WORK, copyDir, installExtension, launchBrowser, onInterrupt, openWorkbench, packageExtension,
+  startCodeServer, stopProcess, workDir,
+} from './editor.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    workspace: { type: 'string' }, untrusted: { type: 'boolean', default: false },
+    grep: { type: 'string' }, timeout: { type: 'string', default: '180' },
+  },
+});
+
+const UI_OUT = path.join(REPO, 'out', 'test', 'ui');
+const WORKSPACE_TEMPLATES = [path.join(REPO, 'test', 'ui', 'workspace'), path.join(REPO, 'demo')];
+const SHOTS = path.join(WORK, 'shots', 'ui');
+const log = (msg) => console.log(`[ui] ${msg}`);
+const seconds = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+async function main() {
+  const T0 = Date.now();
+  if (!fs.existsSync(path.join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: build first (node esbuild.js)');
+  const modules = (fs.existsSync(UI_OUT) ? fs.readdirSync(UI_OUT) : [])
+    .filter((f) => f.endsWith('.ui.js') && (!opts.grep || f.includes(opts.grep))).sort();
+  if (modules.length === 0) throw new Error(`no UI tests (*.ui.js) in ${path.relative(REPO, UI_OUT)}${opts.grep ? ` matching "${opts.grep}"` : ''}`);
+
+  const runDir = workDir('ui');
+  const trust = opts.untrusted ? 'untrusted' : 'trusted';
+  let workspace = opts.workspace && path.resolve(opts.workspace);
+  if (!workspace) {
+    workspace = path.join(runDir, 'workspace');
+    const template = WORKSPACE_TEMPLATES.find((d) => fs.existsSync(d));
+    if (template) copyDir(template, workspace);
+    else fs.mkdirSync(workspace, { recursive: true });
+  }
+  if (!fs.existsSync(workspace)) throw new Error(`workspace folder ${workspace} does not exist`);
+  log(`run folder ${runDir}; workspace ${workspace} (${trust})`);
+
+  let t = Date.now();
+  const vsix = await packageExtension();
+  log(`packaged ${path.relative(REPO, vsix)} in ${seconds(t)}`);
+  const dirs = { userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home') };
+  t = Date.now();
+  await installExtension({ vsix, ...dirs });
+  log(`installed into ${dirs.extensionsDir} in ${seconds(t)}`);
+
+  const cs = await startCodeServer({
+    folder: workspace, trust, ...dirs, logFile: path.join(runDir, 'code-server.log'),
+    // A clean picture: no Chat view beside the side bar.
+    settings: { 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+  });
+  log(`code-server up in ${cs.startMs} ms on ${cs.url} (pid ${cs.child.pid})`);
+  let browser;
+  onInterrupt(async () => { await browser?.close().catch(() => {}); await stopProcess(cs.child); });
+
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const results = [];
+  try {
+    for (const file of modules) {
+      const name = file.replace(/\.ui\.js$/, '');
+      const t1 = Date.now();
+      browser = await launchBrowser({ profileDir: path.join(runDir, `browser-${name}`) });
+      const { page } = browser;
+      const consoleLog = fs.createWriteStream(path.join(runDir, `browser-console-${name}.log`));
+      page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+      page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.stack ?? e}\n`));
+      try {
+        const mod = createRequire(import.meta.url)(path.join(UI_OUT, file));
+        if (typeof mod.run !== 'function') throw new Error(`${file} does not export run()`);
+        await openWorkbench(page, { port: cs.port, folder: workspace, trust });
+        await withTimeout(mod.run({ page, shotsDir: SHOTS, repo: REPO, workspace, log: (m) => log(`  ${name}: ${m}`) }),
+          Number(opts.timeout) * 1000, name);
+        results.push({ name, ok: true });
+        log(`✔ ${name} (${seconds(t1)})`);
+      } catch (e) {
+        results.push({ name, ok: false, error: e });
+        const shot = path.join(SHOTS, `${name}-failure.png`);
+        await page.screenshot({ path: shot }).catch(() => {});
+        log(`✘ ${name} (${seconds(t1)}): ${String(e?.message ?? e).split('\n')[0]}`);
+        log(`  failure screenshot ${shot}`);
+      } finally {
+        consoleLog.end();
+        await browser.close().catch(() => {});
+      }
+    }
+  } finally {
+    await stopProcess(cs.child);
+  }
+  const failed = results.filter((r) => !r.ok);
+  for (const r of failed) console.error(`\n[ui] ${r.name} failed:\n${r.error?.stack ?? r.error}`);
+  log(`screenshots in ${SHOTS}; logs in ${runDir}; total ${seconds(T0)}`);
+  console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+  return failed.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (e) => {
+  console.error(`[ui] ${e.stack ?? e}`);
+  console.log('0 passed, 0 failed');
+  process.exit(2);
+});

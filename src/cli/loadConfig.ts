@@ -1,0 +1,20 @@
+/** Reads a config file for the CLI, naming the file on failure. */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseConfigText } from '../config/parse';
+import { WORKSPACE_CONFIG_PATH } from '../config/paths';
+import type { ParsedConfig } from '../config/types';
+
+export async function loadConfigFile(file?: string): Promise<{ config: ParsedConfig } | { error: string }> {
+  const abs = path.resolve(file ?? WORKSPACE_CONFIG_PATH);
+  let text: string;
+  try {
+    text = await fs.readFile(abs, 'utf8');
+  } catch (e) {
+    return { error: `cannot read ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+  }
+  // `${workspaceFolder}` is the folder holding .vscode/, as in the editor.
+  const dir = path.dirname(abs);
+  const workspaceFolder = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
+  return { config: parseConfigText(text, { kind: 'workspace', file: abs, workspaceFolder }) };
+}

@@ -1,0 +1,261 @@
+/**
+ * One MCP server connection with an explicit state machine
+ * (stopped → starting → running ⇄ restarting, or error), published as events.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage, withTimeout } from '../common/async';
+import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
+import type { StdioServerConfig } from '../config/types';
+import { fetchKind, supportedKinds } from './catalog';
+import { Launch } from './launch';
+import { LineSplitter, LineTail } from './lines';
+import { describeSpawnError } from './platform';
+import { RestartPolicy } from './restartPolicy';
+import { errored, isActive, running, starting, stopped } from './state';
+import { openRemote, openStdio, type OpenOptions, type TransportKind } from './transports';
+import {
+  emptyCatalog, type CatalogKind, type ResolvedServer, type ServerCatalog, type ServerLog, type ServerState, type StoppedReason,
+} from './types';
+
+export interface ConnectionOptions {
+  log: ServerLog;
+  clientInfo: { name: string; version: string };
+  /** Environment for a stdio server (env, envFile, PATH handling); defaults to the SDK's minimal one. */
+  prepareEnv?: (config: StdioServerConfig) => Promise<Record<string, string>>;
+  restartPolicy?: RestartPolicy;
+  /** Grace period of a staged stop before the process tree is killed. */
+  stopGraceMs?: number;
+}
+
+export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const LIST_CHANGED_DEBOUNCE_MS = 50;
+
+export class McpServerConnection extends Disposable {
+  private _state: ServerState = stopped();
+  private _catalog: ServerCatalog = emptyCatalog();
+  private _launch?: Launch;
+  /** Bumped by every start and stop, so a superseded launch's late results are ignored. */
+  private _generation = 0;
+  private _starting?: Promise<void>;
+  private _restartTimer?: NodeJS.Timeout;
+  private readonly _policy: RestartPolicy;
+  private readonly _tail = new LineTail(20);
+
+  private readonly _onDidChangeState = this._register(new Emitter<ServerState>());
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidChangeCatalog = this._register(new Emitter<CatalogKind[]>());
+  readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
+
+  constructor(readonly definition: ResolvedServer, private readonly _opts: ConnectionOptions) {
+    super();
+    this._policy = _opts.restartPolicy ?? new RestartPolicy();
+    this._register(toDisposable(() => clearTimeout(this._restartTimer)));
+  }
+
+  get name(): string { return this.definition.name; }
+  get state(): ServerState { return this._state; }
+  get catalog(): ServerCatalog { return this._catalog; }
+  get transportKind(): TransportKind | undefined { return this._launch?.kind; }
+  get stderrTail(): string[] { return this._tail.lines(); }
+  /** The stdio server's process id while it runs. */
+  get pid(): number | undefined { return this._launch?.tracked?.pid(); }
+
+  /** The live client, only while running. */
+  get client(): Client | undefined {
+    return this._state.kind === 'running' ? this._launch?.client : undefined;
+  }
+
+  /** Per-request options with this server's timeout; the SDK sends `notifications/cancelled` on expiry. */
+  requestOptions(signal?: AbortSignal): RequestOptions {
+    return { timeout: this.definition.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, signal };
+  }
+
+  /** Starts the server; resolves when it is running or has failed (the state says which). */
+  start(): Promise<void> {
+    if (this._starting) return this._starting;
+    if (isActive(this._state)) return Promise.resolve();
+    this._policy.reset();
+    return this._startLaunch();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop('user');
+    await this.start();
+  }
+
+  /** Staged stop; calling it again while a stop is under way kills the process tree at once. */
+  async stop(reason: StoppedReason = 'user', graceMs = this._opts.stopGraceMs ?? 5000): Promise<void> {
+    clearTimeout(this._restartTimer);
+    this._generation++;
+    this._starting = undefined;
+    const launch = this._launch;
+    if (launch?.closing) {
+      await launch.forceKill();
+    } else if (launch) {
+      await launch.close(graceMs);
+    }
+    if (this._launch === launch) this._launch = undefined;
+    this._setCatalog(emptyCatalog());
+    this._setState(stopped(reason));
+  }
+
+  override dispose(): void {
+    void this.stop('removed', 0);
+    super.dispose();
+  }
+
+  private _startLaunch(): Promise<void> {
+    const gen = ++this._generation;
+    const p = this._runLaunch(gen).finally(() => {
+      if (this._starting === p) this._starting = undefined;
+    });
+    this._starting = p;
+    return p;
+  }
+
+  private async _runLaunch(gen: number): Promise<void> {
+    const { config } = this.definition;
+    const launch = new Launch();
+    this._launch = launch;
+    this._tail.clear();
+    this._setState(starting());
+    const timeoutMs = config.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    try {
+      await withTimeout(this._open(launch, gen, timeoutMs), timeoutMs,
+        () => `did not finish starting within ${Math.round(timeoutMs / 1000)}s`);
+      if (gen !== this._generation) return;
+      this._setState(running());
+      this._opts.log.info(`running (${launch.kind}; ${this._summary()})`);
+    } catch (e) {
+      await launch.close(0);
+      if (gen !== this._generation) return;
+      this._launch = undefined;
+      // A server that cannot start is almost always misconfigured: report, don't retry in a loop.
+      const code = (e as NodeJS.ErrnoException)?.code;
+      const message = config.type === 'stdio' && (code === 'ENOENT' || code === 'EACCES')
+        ? describeSpawnError(e as NodeJS.ErrnoException, config.command, process.platform)
+        : errorMessage(e);
+      this._opts.log.error(`failed to start: ${message}`);
+      this._setState(errored(message, this._tail.lines()));
+    }
+  }
+
+  private async _open(launch: Launch, gen: number, timeoutMs: number): Promise<void> {
+    const { config } = this.definition;
+    const stderr = new LineSplitter((line) => {
+      this._tail.push(line);
+      this._opts.log.stderr(line);
+    });
+    launch.store.add(toDisposable(() => stderr.flush()));
+    const opts: OpenOptions = {
+      log: this._opts.log,
+      createClient: () => this._createClient(launch),
+      onStderr: (chunk) => stderr.push(chunk),
+      timeoutMs,
+      track: (t) => { launch.tracked = t; },
+    };
+    if (config.type === 'stdio') {
+      opts.env = this._opts.prepareEnv ? await this._opts.prepareEnv(config) : getDefaultEnvironment();
+      this._opts.log.info(`starting: ${[config.command, ...config.args].join(' ')}`);
+    } else {
+      this._opts.log.info(`connecting to ${config.url}`);
+    }
+    const opened = config.type === 'stdio' ? await openStdio(config, opts) : await openRemote(config, opts);
+    launch.client = opened.client;
+    launch.kind = opened.kind;
+    opened.client.onclose = () => this._onClosed(launch);
+    opened.client.onerror = (e) => this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+    if (gen !== this._generation) return;
+    const catalog = emptyCatalog();
+    catalog.serverInfo = opened.client.getServerVersion();
+    catalog.capabilities = opened.client.getServerCapabilities();
+    catalog.instructions = opened.client.getInstructions();
+    const kinds = supportedKinds(opened.client);
+    const parts = await Promise.all(kinds.map((k) => this._fetch(launch, k)));
+    this._setCatalog(Object.assign(catalog, ...parts), kinds);
+  }
+
+  private _createClient(launch: Launch): Client {
+    const client = new Client(this._opts.clientInfo, { capabilities: {} });
+    // The SDK's built-in list-changed refresh reads only the first page and no resource
+    // templates, so we follow the notifications ourselves.
+    let pending = new Set<CatalogKind>();
+    let timer: NodeJS.Timeout | undefined;
+    launch.store.add(toDisposable(() => clearTimeout(timer)));
+    const schedule = (...kinds: CatalogKind[]) => {
+      kinds.forEach((k) => pending.add(k));
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const todo = [...pending];
+        pending = new Set();
+        void this._refresh(launch, todo);
+      }, LIST_CHANGED_DEBOUNCE_MS);
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => schedule('tools'));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => schedule('resources', 'resourceTemplates'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, async () => schedule('prompts'));
+    return client;
+  }
+
+  private async _fetch(launch: Launch, kind: CatalogKind): Promise<Partial<ServerCatalog>> {
+    try {
+      return await fetchKind(launch.client!, kind, this.requestOptions());
+    } catch (e) {
+      // One failing list (say, resources) must not make the server's tools unusable.
+      this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);
+      return {};
+    }
+  }
+
+  private async _refresh(launch: Launch, kinds: CatalogKind[]): Promise<void> {
+    if (launch !== this._launch || this._state.kind !== 'running') return;
+    const parts = await Promise.all(kinds.map((k) => this._fetch(launch, k)));
+    if (launch !== this._launch) return;
+    const next = { ...this._catalog, ...Object.assign({}, ...parts) } as ServerCatalog;
+    const changed = kinds.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(this._catalog[k]));
+    if (changed.length) {
+      this._setCatalog(next, changed);
+      this._opts.log.info(`${changed.join(', ')} changed (${this._summary()})`);
+    }
+  }
+
+  private _onClosed(launch: Launch): void {
+    if (launch.closing || launch !== this._launch || this._state.kind !== 'running') return;
+    this._launch = undefined;
+    void launch.close(0);
+    const decision = this._policy.onCrash();
+    const lastError = this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed';
+    this._opts.log.error(`${lastError} unexpectedly`);
+    this._setCatalog(emptyCatalog());
+    if (decision.action === 'stop') {
+      this._setState(errored(`${lastError}: ${decision.message}`, this._tail.lines()));
+      return;
+    }
+    const gen = ++this._generation;
+    this._setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs, lastError });
+    this._restartTimer = setTimeout(() => {
+      if (gen === this._generation) void this._startLaunch();
+    }, decision.delayMs);
+  }
+
+  private _summary(): string {
+    const c = this._catalog;
+    return `${c.tools.length} tools, ${c.resources.length} resources, ${c.resourceTemplates.length} templates, ${c.prompts.length} prompts`;
+  }
+
+  private _setState(state: ServerState): void {
+    this._state = state;
+    this._onDidChangeState.fire(state);
+  }
+
+  private _setCatalog(catalog: ServerCatalog, kinds: CatalogKind[] = ['tools', 'resources', 'resourceTemplates', 'prompts']): void {
+    this._catalog = catalog;
+    this._onDidChangeCatalog.fire(kinds);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * One launch of a server: the process or socket, its client and everything registered for it.
+ * A restart disposes exactly one launch; the connection object lives on.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { sleep } from '../common/async';
+import { DisposableStore } from '../common/lifecycle';
+import { isAlive, killProcessTree, listDescendants } from './processTree';
+import type { TransportKind } from './transports';
+
+/** What stop needs before the connection is fully open (a hung start still has a process). */
+export interface TrackedTransport {
+  close(): Promise<void>;
+  pid(): number | undefined;
+}
+
+export class Launch {
+  readonly store = new DisposableStore();
+  client?: Client;
+  kind?: TransportKind;
+  tracked?: TrackedTransport;
+  /** Set once we started closing it on purpose, so its close event is not taken for a crash. */
+  closing = false;
+  private _closed?: Promise<void>;
+
+  /**
+   * Staged stop: close stdin / the session (the SDK then sends SIGTERM and SIGKILL to the direct
+   * child), and after `graceMs` kill whatever is left of the process tree — `npx` and shell
+   * wrappers leave grandchildren the SDK does not know about.
+   */
+  close(graceMs: number): Promise<void> {
+    this.closing = true;
+    this._closed ??= this._close(graceMs);
+    return this._closed;
+  }
+
+  /** A second stop does not wait for the grace period. */
+  async forceKill(): Promise<void> {
+    this.closing = true;
+    const pid = this.tracked?.pid();
+    if (pid !== undefined) await killProcessTree(pid).catch(() => undefined);
+  }
+
+  private async _close(graceMs: number): Promise<void> {
+    const pid = this.tracked?.pid();
+    // Snapshot the tree now: once the parent dies its children are re-parented and lost to us.
+    const tree = pid !== undefined ? await listDescendants(pid).catch(() => [] as number[]) : [];
+    const closing = (this.client ? this.client.close() : this.tracked?.close() ?? Promise.resolve()).catch(() => undefined);
+    await Promise.race([closing, sleep(graceMs)]);
+    if (pid !== undefined) {
+      for (const p of [pid, ...tree]) {
+        if (isAlive(p)) await killProcessTree(p).catch(() => undefined);
+      }
+    }
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The client manager: a map from server name to connection, plus a reconcile step that applies a
+ * new configuration by restarting only what changed.
+ */
+import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
+import { diffServers, type ServerDiff } from '../config/diff';
+import type { ServerConfig, StdioServerConfig } from '../config/types';
+import { McpServerConnection } from './connection';
+import { namespaceTools, refKey } from './namespacing';
+import { RestartPolicy } from './restartPolicy';
+import { stopped } from './state';
+import type {
+  CatalogChange, IServerRegistry, NamespacedTool, ResolvedServer, ServerCatalog, ServerLog, ServerState, StateChange,
+} from './types';
+
+/** A server as the configuration wants it. `hold` lists it without running it (disabled, untrusted, invalid). */
+export interface DesiredServer {
+  name: string;
+  sourceKind: ResolvedServer['sourceKind'];
+  config?: ServerConfig;
+  hold?: ServerState;
+}
+
+export interface ManagerOptions {
+  logFor(server: string): ServerLog;
+  clientInfo: { name: string; version: string };
+  prepareEnv?: (config: StdioServerConfig, server: string) => Promise<Record<string, string>>;
+  restartPolicy?: () => RestartPolicy;
+  stopGraceMs?: number;
+}
+
+export type ReconcileResult = ServerDiff;
+
+interface Entry {
+  desired: DesiredServer;
+  conn?: McpServerConnection;
+  store: DisposableStore;
+}
+
+export class McpClientManager extends Disposable implements IServerRegistry {
+  private readonly _entries = new Map<string, Entry>();
+  private _tools?: NamespacedTool[];
+
+  private readonly _onDidChangeState = this._register(new Emitter<StateChange>());
+  readonly onDidChangeState = this._onDidChangeState.event;
+  private readonly _onDidChangeCatalog = this._register(new Emitter<CatalogChange>());
+  readonly onDidChangeCatalog = this._onDidChangeCatalog.event;
+  private readonly _onDidChangeServers = this._register(new Emitter<void>());
+  readonly onDidChangeServers = this._onDidChangeServers.event;
+
+  constructor(private readonly _opts: ManagerOptions) {
+    super();
+  }
+
+  /**
+   * Applies the desired set: new servers are created (and started when `autoStart`), removed ones
+   * stopped, changed ones replaced; servers whose definition is unchanged are not touched.
+   */
+  async reconcile(desired: readonly DesiredServer[], { autoStart = true } = {}): Promise<ReconcileResult> {
+    const next = new Map(desired.map((d) => [d.name, d]));
+    const previous = new Map([...this._entries].map(([name, e]) => [name, e.desired]));
+    const result = diffServers(previous, next);
+    await Promise.all([...result.removed, ...result.changed].map((name) => this._remove(name, this._entries.get(name)!)));
+    for (const name of [...result.added, ...result.changed]) this._add(next.get(name)!);
+    if (result.added.length || result.removed.length || result.changed.length) {
+      this._tools = undefined;
+      this._onDidChangeServers.fire();
+    }
+    if (autoStart) {
+      await Promise.all([...result.added, ...result.changed].map((n) => this._entries.get(n)?.conn?.start()));
+    }
+    return result;
+  }
+
+  names(): string[] {
+    return [...this._entries.keys()];
+  }
+
+  connection(server: string): McpServerConnection | undefined {
+    return this._entries.get(server)?.conn;
+  }
+
+  state(server: string): ServerState | undefined {
+    const e = this._entries.get(server);
+    if (!e) return undefined;
+    return e.conn ? e.conn.state : e.desired.hold ?? stopped();
+  }
+
+  catalog(server: string): ServerCatalog | undefined {
+    return this._entries.get(server)?.conn?.catalog;
+  }
+
+  definition(server: string): ResolvedServer | undefined {
+    const d = this._entries.get(server)?.desired;
+    return d?.config ? { name: d.name, sourceKind: d.sourceKind, config: d.config } : undefined;
+  }
+
+  /** Namespaced tools of every running server, recomputed only after a catalog or server change. */
+  tools(): NamespacedTool[] {
+    if (this._tools) return this._tools;
+    const refs: { server: string; tool: NamespacedTool['tool'] }[] = [];
+    for (const [server, e] of this._entries) {
+      if (e.conn?.state.kind !== 'running') continue;
+      for (const tool of e.conn.catalog.tools) refs.push({ server, tool });
+    }
+    const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.tool.name })));
+    this._tools = refs
+      .map((r) => ({ name: names.get(refKey({ server: r.server, tool: r.tool.name }))!, server: r.server, tool: r.tool }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this._tools;
+  }
+
+  async start(server: string): Promise<void> {
+    await this._require(server).start();
+  }
+
+  async stop(server: string): Promise<void> {
+    await this._require(server).stop('user');
+  }
+
+  async restart(server: string): Promise<void> {
+    await this._require(server).restart();
+  }
+
+  async startAll(): Promise<void> {
+    await Promise.all([...this._entries.values()].map((e) => e.conn?.start()));
+  }
+
+  /** Stops every server in parallel; used on deactivate, where time is short. */
+  async stopAll(graceMs?: number): Promise<void> {
+    await Promise.all([...this._entries.values()].map((e) => e.conn?.stop('user', graceMs)));
+  }
+
+  override dispose(): void {
+    for (const [name, e] of this._entries) void this._remove(name, e);
+    super.dispose();
+  }
+
+  private _require(server: string): McpServerConnection {
+    const e = this._entries.get(server);
+    if (!e) throw new Error(`no server named "${server}"`);
+    if (!e.conn) throw new Error(`server "${server}" cannot run: ${e.desired.hold?.kind === 'error' ? e.desired.hold.message : 'it is held back'}`);
+    return e.conn;
+  }
+
+  private _add(desired: DesiredServer): void {
+    const store = new DisposableStore();
+    const entry: Entry = { desired, store };
+    this._entries.set(desired.name, entry);
+    if (!desired.config || desired.hold) return;
+    const def: ResolvedServer = { name: desired.name, sourceKind: desired.sourceKind, config: desired.config };
+    const conn = store.add(new McpServerConnection(def, {
+      log: this._opts.logFor(desired.name),
+      clientInfo: this._opts.clientInfo,
+      prepareEnv: this._opts.prepareEnv && ((c) => this._opts.prepareEnv!(c, desired.name)),
+      restartPolicy: this._opts.restartPolicy?.(),
+      stopGraceMs: this._opts.stopGraceMs,
+    }));
+    entry.conn = conn;
+    store.add(conn.onDidChangeState((state) => {
+      this._tools = undefined;
+      this._onDidChangeState.fire({ server: desired.name, state });
+    }));
+    store.add(conn.onDidChangeCatalog((kinds) => {
+      if (kinds.includes('tools')) this._tools = undefined;
+      this._onDidChangeCatalog.fire({ server: desired.name, kinds });
+    }));
+  }
+
+  private async _remove(name: string, entry: Entry): Promise<void> {
+    this._entries.delete(name);
+    this._tools = undefined;
+    if (entry.conn) await entry.conn.stop('removed');
+    entry.store.dispose();
+  }
+}

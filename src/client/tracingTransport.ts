@@ -1,0 +1,35 @@
+/**
+ * Wraps a transport to log every JSON-RPC message at trace level. Serialising each message costs
+ * time on the call path, so it only happens while trace logging is on.
+ */
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerLog } from './types';
+
+export class TracingTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage, extra?: unknown) => void;
+
+  constructor(readonly inner: Transport, private readonly _log: ServerLog) {
+    inner.onclose = () => this.onclose?.();
+    inner.onerror = (e) => this.onerror?.(e);
+    inner.onmessage = (m, extra) => {
+      if (this._log.traceEnabled?.()) this._log.trace(`◀ ${JSON.stringify(m)}`);
+      (this.onmessage as ((m: JSONRPCMessage, extra?: unknown) => void) | undefined)?.(m, extra);
+    };
+  }
+
+  get sessionId(): string | undefined { return this.inner.sessionId; }
+
+  setProtocolVersion(version: string): void { this.inner.setProtocolVersion?.(version); }
+
+  start(): Promise<void> { return this.inner.start(); }
+
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this._log.traceEnabled?.()) this._log.trace(`▶ ${JSON.stringify(message)}`);
+    return this.inner.send(message, options);
+  }
+
+  close(): Promise<void> { return this.inner.close(); }
+}

@@ -1,0 +1,123 @@
+/**
+ * Opens a connected MCP `Client` for a resolved server config: stdio through the SDK's stdio
+ * transport, remote servers over Streamable HTTP with a fallback to legacy SSE when the server
+ * answers the first POST with a 4xx (as the spec's backwards-compatibility section describes).
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Readable } from 'node:stream';
+import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
+import type { TrackedTransport } from './launch';
+import { TracingTransport } from './tracingTransport';
+import type { ServerLog } from './types';
+
+export type TransportKind = 'stdio' | 'http' | 'sse';
+
+export interface OpenedConnection {
+  client: Client;
+  transport: Transport;
+  kind: TransportKind;
+  /** The stdio server's process id, for staged stop and process-tree cleanup. */
+  pid?: number;
+}
+
+export interface OpenOptions {
+  log: ServerLog;
+  /** Builds a fresh client with handlers registered; a failed attempt's client is not reused. */
+  createClient: () => Client;
+  /** Fully merged environment for a stdio server (see platform.ts). */
+  env?: Record<string, string>;
+  /** Receives the stdio server's stderr as it arrives. */
+  onStderr?: (chunk: Buffer) => void;
+  /** Bounds the initialize request. */
+  timeoutMs: number;
+  /** Learns the transport before connecting, so a hung start can still be stopped. */
+  track?: (t: TrackedTransport) => void;
+}
+
+/** Raised for failures the user must act on (auth, bad URL), with the server named by the caller. */
+export class ConnectionError extends Error {
+  constructor(message: string, readonly httpStatus?: number) {
+    super(message);
+  }
+}
+
+export async function openStdio(config: StdioServerConfig, opts: OpenOptions): Promise<OpenedConnection> {
+  const inner = new StdioClientTransport({
+    command: config.command,
+    args: config.args,
+    env: opts.env ?? getDefaultEnvironment(),
+    cwd: config.cwd,
+    stderr: 'pipe',
+  });
+  // The SDK hands out the stderr stream before start() so no early output is lost.
+  (inner.stderr as Readable | null)?.on('data', (chunk: Buffer) => opts.onStderr?.(chunk));
+  const transport = new TracingTransport(inner, opts.log);
+  opts.track?.({ close: () => transport.close(), pid: () => inner.pid ?? undefined });
+  const client = opts.createClient();
+  try {
+    await client.connect(transport, { timeout: opts.timeoutMs });
+  } catch (e) {
+    await transport.close().catch(() => undefined);
+    throw e;
+  }
+  return { client, transport, kind: 'stdio', pid: inner.pid ?? undefined };
+}
+
+export async function openRemote(config: RemoteServerConfig, opts: OpenOptions): Promise<OpenedConnection> {
+  let url: URL;
+  try {
+    url = new URL(config.url);
+  } catch {
+    throw new ConnectionError(`invalid url "${config.url}"`);
+  }
+  const requestInit: RequestInit = { headers: config.headers };
+  if (config.type === 'http') {
+    const http = new TracingTransport(new StreamableHTTPClientTransport(url, { requestInit }), opts.log);
+    opts.track?.({ close: () => http.close(), pid: () => undefined });
+    const client = opts.createClient();
+    try {
+      await client.connect(http, { timeout: opts.timeoutMs });
+      return { client, transport: http, kind: 'http' };
+    } catch (e) {
+      await http.close().catch(() => undefined);
+      const status = httpStatus(e);
+      if (status === 401 || status === 403) throw authError(status);
+      if (status === undefined || status < 400 || status >= 500) throw e;
+      opts.log.info(`Streamable HTTP answered ${status}; trying the legacy SSE transport`);
+    }
+  }
+  const sse = new TracingTransport(new SSEClientTransport(url, { requestInit }), opts.log);
+  opts.track?.({ close: () => sse.close(), pid: () => undefined });
+  const client = opts.createClient();
+  try {
+    await client.connect(sse, { timeout: opts.timeoutMs });
+  } catch (e) {
+    await sse.close().catch(() => undefined);
+    const status = httpStatus(e);
+    if (status === 401 || status === 403) throw authError(status);
+    throw e;
+  }
+  return { client, transport: sse, kind: 'sse' };
+}
+
+function httpStatus(e: unknown): number | undefined {
+  if (e instanceof StreamableHTTPError && typeof e.code === 'number' && e.code > 0) return e.code;
+  // SseError carries the status as `code` too; it is not exported from a stable path, so duck-type.
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === 'number' && code >= 100 && code < 600) return code;
+  const m = /\(HTTP (\d{3})\)/.exec(String((e as Error)?.message ?? ''));
+  return m ? Number(m[1]) : undefined;
+}
+
+function authError(status: number): ConnectionError {
+  return new ConnectionError(
+    status === 401
+      ? 'the server requires authorization (HTTP 401); OAuth sign-in is not supported yet — configure an Authorization header'
+      : 'the server refused access (HTTP 403)',
+    status,
+  );
+}

@@ -1,0 +1,99 @@
+/** The Servers tree: servers with live state → Tools / Resources / Prompts → items. */
+import * as vscode from 'vscode';
+import type { McpClientManager } from '../client/manager';
+import { Disposable, Emitter } from '../common/lifecycle';
+import {
+  groupItem, noticeItem, promptItem, resourceItem, serverItem, templateItem, toolItem, type ServerView, type TreeNode,
+} from './serverTreeItems';
+
+export class ServersTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
+  private readonly _onDidChangeTreeData = this._register(new Emitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  private _refreshTimer?: NodeJS.Timeout;
+
+  constructor(private readonly _manager: McpClientManager, private readonly _notices: () => TreeNode[]) {
+    super();
+    const refresh = () => this.refresh();
+    this._register(_manager.onDidChangeState(refresh));
+    this._register(_manager.onDidChangeCatalog(refresh));
+    this._register(_manager.onDidChangeServers(refresh));
+    this._register({ dispose: () => clearTimeout(this._refreshTimer) });
+  }
+
+  /** Coalesces bursts (ten servers starting at once) into one repaint. */
+  refresh(): void {
+    clearTimeout(this._refreshTimer);
+    this._refreshTimer = setTimeout(() => this._onDidChangeTreeData.fire(undefined), 30);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'notice': return noticeItem(node);
+      case 'server': return serverItem(node.server, this._view(node.server));
+      case 'group': return groupItem(node.server, node.kind, this._children(node).length);
+      case 'tool': return toolItem(node.server, node.tool, node.namespaced);
+      case 'resource': return resourceItem(node.server, node.resource);
+      case 'template': return templateItem(node.server, node.template);
+      case 'prompt': return promptItem(node.server, node.prompt);
+    }
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    return node ? this._children(node) : this._roots();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    switch (node.type) {
+      case 'notice':
+      case 'server': return undefined;
+      case 'group': return { type: 'server', server: node.server };
+      case 'tool': return { type: 'group', server: node.server, kind: 'tools' };
+      case 'resource':
+      case 'template': return { type: 'group', server: node.server, kind: 'resources' };
+      case 'prompt': return { type: 'group', server: node.server, kind: 'prompts' };
+    }
+  }
+
+  private _roots(): TreeNode[] {
+    const servers = this._manager.names().sort((a, b) => a.localeCompare(b));
+    return [...this._notices(), ...servers.map((server): TreeNode => ({ type: 'server', server }))];
+  }
+
+  private _view(server: string): ServerView {
+    const conn = this._manager.connection(server);
+    return {
+      state: this._manager.state(server) ?? { kind: 'stopped' },
+      catalog: conn?.catalog,
+      transport: conn?.transportKind,
+      source: this._manager.definition(server)?.sourceKind ?? 'workspace',
+    };
+  }
+
+  private _children(node: TreeNode): TreeNode[] {
+    if (node.type === 'notice') return [];
+    const catalog = this._manager.catalog(node.server);
+    if (!catalog) return [];
+    if (node.type === 'server') {
+      const groups: TreeNode[] = [];
+      if (catalog.tools.length) groups.push({ type: 'group', server: node.server, kind: 'tools' });
+      if (catalog.resources.length || catalog.resourceTemplates.length) groups.push({ type: 'group', server: node.server, kind: 'resources' });
+      if (catalog.prompts.length) groups.push({ type: 'group', server: node.server, kind: 'prompts' });
+      return groups;
+    }
+    if (node.type !== 'group') return [];
+    const { server } = node;
+    switch (node.kind) {
+      case 'tools': {
+        const names = new Map(this._manager.tools().filter((t) => t.server === server).map((t) => [t.tool.name, t.name]));
+        return catalog.tools.map((tool) => ({ type: 'tool', server, tool, namespaced: names.get(tool.name) }));
+      }
+      case 'resources':
+        return [
+          ...catalog.resources.map((resource): TreeNode => ({ type: 'resource', server, resource })),
+          ...catalog.resourceTemplates.map((template): TreeNode => ({ type: 'template', server, template })),
+        ];
+      case 'prompts':
+        return catalog.prompts.map((prompt) => ({ type: 'prompt', server, prompt }));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/** The extension's commands: server lifecycle, output, tool names, resources, prompts, configuration. */
+import * as vscode from 'vscode';
+import type { McpClientManager } from '../client/manager';
+import { errorMessage } from '../common/async';
+import type { IDisposable } from '../common/lifecycle';
+import type { TreeNode } from '../views/serverTreeItems';
+import { addServer, openConfiguration } from './configEditing';
+import type { ServerLogs } from './logs';
+import { resourceDocumentUri } from './resourceDocuments';
+import { showServersQuickPick } from './statusBar';
+
+type ServerArg = string | Extract<TreeNode, { type: 'server' }> | undefined;
+
+export interface CommandDeps {
+  manager: McpClientManager;
+  logs: ServerLogs;
+  reload: () => Promise<void>;
+}
+
+export function registerCommands({ manager, logs, reload }: CommandDeps): IDisposable[] {
+  /** Commands work from the tree (node), the status bar pick (name) or the palette (ask). */
+  const pickServer = async (arg: ServerArg, title: string): Promise<string | undefined> => {
+    if (typeof arg === 'string') return arg;
+    if (arg?.server) return arg.server;
+    return vscode.window.showQuickPick(manager.names().sort(), { title });
+  };
+  const lifecycle = (action: 'start' | 'stop' | 'restart', title: string) => async (arg: ServerArg) => {
+    const server = await pickServer(arg, title);
+    if (!server) return;
+    try {
+      // A held-back server (input cancelled, trust just granted) needs the config re-applied, not a bare start.
+      if (action !== 'stop' && !manager.connection(server)) await reload();
+      else await manager[action](server);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`MCP server "${server}": ${errorMessage(e)}`, 'Show Output')
+        .then((c) => c && logs.show(server));
+    }
+  };
+  const reg = vscode.commands.registerCommand;
+  return [
+    reg('switchboard.startServer', lifecycle('start', 'Start MCP Server')),
+    reg('switchboard.stopServer', lifecycle('stop', 'Stop MCP Server')),
+    reg('switchboard.restartServer', lifecycle('restart', 'Restart MCP Server')),
+    reg('switchboard.showOutput', async (arg: ServerArg) => {
+      const server = await pickServer(arg, 'Show MCP Server Output');
+      if (server) logs.show(server);
+    }),
+    reg('switchboard.showServers', () => showServersQuickPick(manager)),
+    reg('switchboard.refresh', () => reload()),
+    reg('switchboard.copyToolName', async (node: Extract<TreeNode, { type: 'tool' }>) => {
+      const name = node.namespaced ?? node.tool.name;
+      await vscode.env.clipboard.writeText(name);
+      vscode.window.setStatusBarMessage(`Copied ${name}`, 3000);
+    }),
+    reg('switchboard.openResource', async (node: Extract<TreeNode, { type: 'resource' }>) => {
+      const doc = await vscode.workspace.openTextDocument(resourceDocumentUri(node.server, node.resource.uri, node.resource.name));
+      if (node.resource.mimeType === 'application/json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
+      if (node.resource.mimeType === 'text/markdown') await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    reg('switchboard.renderPrompt', (node: Extract<TreeNode, { type: 'prompt' }>) => renderPrompt(manager, node)),
+    reg('switchboard.addServer', () => addServer()),
+    reg('switchboard.openConfiguration', () => openConfiguration()),
+    reg('switchboard.manageTrust', () => vscode.commands.executeCommand('workbench.trust.manage')),
+  ];
+}
+
+/** Asks for the prompt's arguments, then shows the rendered messages in an untitled document. */
+async function renderPrompt(manager: McpClientManager, node: Extract<TreeNode, { type: 'prompt' }>): Promise<vscode.TextDocument | undefined> {
+  const conn = manager.connection(node.server);
+  if (!conn?.client) {
+    void vscode.window.showErrorMessage(`MCP server "${node.server}" is not running.`);
+    return undefined;
+  }
+  const args: Record<string, string> = {};
+  for (const a of node.prompt.arguments ?? []) {
+    const value = await vscode.window.showInputBox({
+      title: `Prompt "${node.prompt.name}": ${a.name}${a.required ? '' : ' (optional)'}`,
+      prompt: a.description,
+      ignoreFocusOut: true,
+      validateInput: (v) => (a.required && !v ? `${a.name} is required` : undefined),
+    });
+    if (value === undefined) return undefined;
+    if (value !== '') args[a.name] = value;
+  }
+  try {
+    const result = await conn.client.getPrompt({ name: node.prompt.name, arguments: args }, conn.requestOptions());
+    const body = result.messages.map((m) => {
+      const c = m.content;
+      const text = c.type === 'text' ? c.text : c.type === 'resource' && 'text' in c.resource ? String(c.resource.text) : `[${c.type}]`;
+      return `## ${m.role}\n\n${text}`;
+    }).join('\n\n');
+    const header = `# ${node.prompt.title ?? node.prompt.name}${result.description ? `\n\n${result.description}` : ''}`;
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `${header}\n\n${body}\n` });
+    await vscode.window.showTextDocument(doc);
+    return doc;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Prompt "${node.prompt.name}" failed: ${errorMessage(e)}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Wires configuration to the client manager: reads every source, publishes diagnostics, resolves
+ * variables, and reconciles on every change (file, setting, folders, trust).
+ */
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { buildDesiredServers } from '../client/desired';
+import { createEnvPreparer } from '../client/environment';
+import { McpClientManager } from '../client/manager';
+import { errorMessage } from '../common/async';
+import { Disposable } from '../common/lifecycle';
+import { resolveServerConfig } from '../config/variables';
+import type { ParsedConfig } from '../config/types';
+import type { TreeNode } from '../views/serverTreeItems';
+import { ConfigDiagnostics, toRange } from './configDiagnostics';
+import { ConfigWatcher } from './configWatcher';
+import { InputStore } from './inputs';
+import type { ServerLogs } from './logs';
+
+export class ServersFeature extends Disposable {
+  readonly manager: McpClientManager;
+  private readonly _watcher = this._register(new ConfigWatcher());
+  private readonly _diagnostics = this._register(new ConfigDiagnostics());
+  private readonly _inputs: InputStore;
+  private _configs: ParsedConfig[] = [];
+  /** Reloads run one after another; a burst of triggers while one runs collapses into one more. */
+  private _queue: Promise<void> = Promise.resolve();
+  private _pending = false;
+
+  constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
+    super();
+    this._inputs = new InputStore(context.secrets, context.workspaceState);
+    const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+    this.manager = this._register(new McpClientManager({
+      logFor: (s) => _logs.logFor(s),
+      clientInfo: { name: 'mcp-switchboard', version },
+      prepareEnv: createEnvPreparer(),
+    }));
+    this._register(this._watcher.onDidChange(() => void this.reload()));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
+  }
+
+  get configs(): readonly ParsedConfig[] { return this._configs; }
+
+  reload(): Promise<void> {
+    if (this._pending) return this._queue;
+    this._pending = true;
+    this._queue = this._queue.then(async () => {
+      this._pending = false;
+      try {
+        await this._reload();
+      } catch (e) {
+        this._logs.main.error(`reload failed: ${errorMessage(e)}`);
+      }
+    });
+    return this._queue;
+  }
+
+  /** Stops every server quickly; deactivate has only a few seconds. */
+  shutdown(): Promise<void> {
+    return this.manager.stopAll(1500);
+  }
+
+  /** Tree notices: trust, and errors that belong to no server. */
+  notices(): TreeNode[] {
+    const out: TreeNode[] = [];
+    const hasWorkspaceServers = this._configs.some((c) => c.source.kind === 'workspace' && (c.servers.length || c.invalidServers.length));
+    if (hasWorkspaceServers && !vscode.workspace.isTrusted) {
+      out.push({
+        type: 'notice', id: 'notice/untrusted', icon: 'shield', label: 'Workspace servers are not started',
+        detail: 'this workspace is not trusted — Manage Workspace Trust',
+        command: { command: 'workbench.trust.manage', title: 'Manage Workspace Trust' },
+      });
+    }
+    for (const c of this._configs) {
+      const general = c.errors.filter((e) => !e.server && e.severity === 'error');
+      if (!general.length) continue;
+      const first = general[0];
+      out.push({
+        type: 'notice', id: `notice/errors/${c.source.file}`, icon: 'warning',
+        label: `${c.source.kind === 'user' ? 'Setting switchboard.servers' : vscode.workspace.asRelativePath(c.source.file)}: ${general.length} error${general.length > 1 ? 's' : ''}`,
+        detail: first.message,
+        command: c.source.kind === 'workspace'
+          ? { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(c.source.file), { selection: toRange(first) }] }
+          : { command: 'workbench.action.openSettingsJson', title: 'Open Settings' },
+      });
+    }
+    return out;
+  }
+
+  private async _reload(): Promise<void> {
+    this._configs = await this._watcher.read();
+    this._diagnostics.update(this._configs);
+    for (const c of this._configs) {
+      for (const e of c.errors) this._logs.main.warn(`${e.file}:${e.range.line}:${e.range.column} ${e.message}`);
+    }
+    const { servers, warnings } = await buildDesiredServers(this._configs, {
+      trusted: vscode.workspace.isTrusted,
+      resolve: (def, config) => resolveServerConfig(def.config, {
+        workspaceFolder: config.source.workspaceFolder,
+        userHome: os.homedir(),
+        env: process.env,
+        resolveInput: (id) => this._inputs.resolve(id, config.inputs, def.name),
+      }),
+    });
+    warnings.forEach((w) => this._logs.main.warn(w));
+    const result = await this.manager.reconcile(servers);
+    this._logs.main.info(`configuration applied: added [${result.added}], changed [${result.changed}], removed [${result.removed}], unchanged [${result.unchanged}]`);
+  }
+}

@@ -1,0 +1,60 @@
+/** Shared helpers for tests that run real server processes through the client core. */
+import { McpClientManager, type DesiredServer } from '../../src/client/manager';
+import { RestartPolicy } from '../../src/client/restartPolicy';
+import type { ServerLog, ServerState } from '../../src/client/types';
+import type { ServerConfig } from '../../src/config/types';
+import { fixturePath } from '../fixtures/spawn';
+
+export interface RecordedLog extends ServerLog { lines: string[]; stderrLines: string[] }
+
+export function recordingLog(): RecordedLog {
+  const lines: string[] = [];
+  const stderrLines: string[] = [];
+  const at = (level: string) => (m: string) => { lines.push(`${level} ${m}`); };
+  return {
+    lines, stderrLines,
+    trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'),
+    stderr: (l) => { stderrLines.push(l); lines.push(`stderr ${l}`); },
+  };
+}
+
+export function fixtureServer(name: string, fixture: string, extra: Partial<Extract<ServerConfig, { type: 'stdio' }>> = {}): DesiredServer {
+  return {
+    name, sourceKind: 'workspace',
+    config: { type: 'stdio', command: process.execPath, args: [fixturePath(fixture), ...(extra.args ?? [])], env: extra.env ?? {}, ...omit(extra, 'args', 'env') },
+  };
+}
+
+function omit<T extends object>(o: T, ...keys: (keyof T)[]): Partial<T> {
+  const copy = { ...o };
+  for (const k of keys) delete copy[k];
+  return copy;
+}
+
+export function testManager(logs = new Map<string, RecordedLog>(), policy?: () => RestartPolicy): { manager: McpClientManager; logs: Map<string, RecordedLog> } {
+  const manager = new McpClientManager({
+    logFor: (s) => { let l = logs.get(s); if (!l) { l = recordingLog(); logs.set(s, l); } return l; },
+    clientInfo: { name: 'switchboard-test', version: '0.0.0' },
+    restartPolicy: policy ?? (() => new RestartPolicy({ baseDelayMs: 50 })),
+    stopGraceMs: 2000,
+  });
+  return { manager, logs };
+}
+
+export async function waitFor<T>(fn: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function waitForState(manager: McpClientManager, server: string, kind: ServerState['kind'], timeoutMs = 15_000): Promise<ServerState> {
+  return waitFor(() => { const s = manager.state(server); return s?.kind === kind ? s : undefined; }, timeoutMs, `${server} to be ${kind} (is ${JSON.stringify(manager.state(server))})`);
+}
+
+export function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}

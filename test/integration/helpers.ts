@@ -1,0 +1,66 @@
+/** Helpers for suites running inside the real extension host. */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { SwitchboardApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'mcp-switchboard.mcp-switchboard';
+/** Every fixture started by these suites carries it, so the harness can prove none is left behind. */
+export const PROCESS_MARKER = '--sb-integration-marker';
+
+export async function api(): Promise<SwitchboardApi> {
+  const ext = vscode.extensions.getExtension<SwitchboardApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} not found`);
+  const a = await ext.activate();
+  await a.ready;
+  return a;
+}
+
+export const fixture = (name: string): string => path.resolve(__dirname, '..', 'fixtures', `${name}.js`);
+
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  if (!f) throw new Error('no workspace folder');
+  return f;
+}
+
+export const configPath = (): string => path.join(workspaceFolder().uri.fsPath, '.vscode', 'switchboard.json');
+
+/** Writes the workspace config the way a user's save does: through the file system the watcher sees. */
+export async function writeConfig(text: string): Promise<void> {
+  fs.mkdirSync(path.dirname(configPath()), { recursive: true });
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(configPath()), new TextEncoder().encode(text));
+}
+
+export function stdioFixture(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'stdio', command: process.execPath, args: [fixture(name), PROCESS_MARKER], ...extra };
+}
+
+export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** The rendered tree as lines `label — description`, indented by depth (expands everything). */
+export async function renderTree(a: SwitchboardApi): Promise<string[]> {
+  const lines: string[] = [];
+  const walk = async (node: Parameters<typeof a.tree.getChildren>[0], depth: number) => {
+    for (const child of a.tree.getChildren(node)) {
+      const item = a.tree.getTreeItem(child);
+      const label = typeof item.label === 'string' ? item.label : item.label?.label;
+      lines.push(`${'  '.repeat(depth)}${label}${item.description ? ` — ${item.description}` : ''}`);
+      await walk(child, depth + 1);
+    }
+  };
+  await walk(undefined, 0);
+  return lines;
+}

@@ -1,0 +1,85 @@
+// What every UI test gets from scripts/run-ui-tests.mjs, and small workbench helpers on top of
+// Playwright. Selectors follow the VS Code workbench DOM (code-server 4.139, VS Code 1.139).
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+
+/** The argument of each `out/test/ui/*.ui.js` module's `run()`. */
+export interface UiContext {
+  /** A page with the workbench loading on `workspace`. */
+  page: Page;
+  /** Folder for this run's screenshots (.test-work/shots/ui/). */
+  shotsDir: string;
+  /** Repository root, e.g. to write documentation images under docs/images/. */
+  repo: string;
+  /** The workspace folder the editor opened. */
+  workspace: string;
+  log: (msg: string) => void;
+}
+
+/** Waits until the workbench is laid out (activity bar and status bar present). */
+export async function waitForWorkbench(page: Page, timeout = 60000): Promise<void> {
+  await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout });
+  await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout });
+}
+
+/** Closes toasts and pop-ups, which otherwise intercept clicks. */
+export async function dismissNotifications(page: Page): Promise<void> {
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+  const clear = page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear');
+  for (const b of await clear.all()) await b.click({ timeout: 1000 }).catch(() => undefined);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Opens the activity-bar container whose aria-label starts with `label` and waits until the side
+ * bar shows it. Fails with the labels that are there when it is missing.
+ */
+export async function openViewContainer(page: Page, label: string, timeout = 30000): Promise<void> {
+  const selector = `.part.activitybar .action-item [aria-label^="${label}"]`;
+  const icon = page.locator(selector).first();
+  try {
+    await icon.waitFor({ timeout });
+  } catch {
+    const labels = new Set<string | null>();
+    for (const l of await page.locator('.part.activitybar .action-item [aria-label]').all()) labels.add(await l.getAttribute('aria-label'));
+    throw new Error(`no activity bar item whose label starts with "${label}"; present: ${[...labels].join(' | ')}`);
+  }
+  // Clicking an already open container would close it.
+  if ((await page.locator(`.part.activitybar .action-item.checked [aria-label^="${label}"]`).count()) === 0) await icon.click();
+  await page.locator('.part.sidebar .composite.title h2', { hasText: new RegExp(`^${escapeRegExp(label)}`, 'i') })
+    .first().waitFor({ timeout });
+}
+
+/**
+ * Waits (at most `timeout` each, without failing) until the status bar stops saying "Activating
+ * Extensions" and the side bar's progress bar is gone, so a screenshot shows settled views.
+ */
+export async function waitForActivation(page: Page, timeout = 15000): Promise<void> {
+  await page.locator('.part.statusbar', { hasText: 'Activating Extensions' }).waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+  await page.locator('.part.sidebar .monaco-progress-container.active').first().waitFor({ state: 'hidden', timeout }).catch(() => undefined);
+}
+
+/** Moves the pointer to the editor area so no hover tooltip shows up in a screenshot. */
+export async function parkPointer(page: Page): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(size.width * 0.6, size.height * 0.5);
+}
+
+/** Runs a command through the command palette by its title, as a user would. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Saves a screenshot, creating the folder. */
+export async function screenshot(page: Page, file: string): Promise<string> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  return file;
+}
