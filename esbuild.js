@@ -25,8 +25,9 @@ const bundle = {
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
-  // The SDK ships ESM and CJS; prefer the CJS entry points so the bundle needs no ESM interop.
-  mainFields: ['main', 'module'],
+  // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ESM
+  // `module` build bundles cleanly. The SDK resolves through its exports map (`require` condition).
+  mainFields: ['module', 'main'],
   conditions: ['require', 'node'],
 };
 

@@ -368,7 +368,7 @@ export function onInterrupt(cleanup) {
   process.on('SIGTERM', handler);
 }
 
-/** Linux process table from /proc: pid, parent pid, start time (clock ticks since boot), command line. */
+/** Linux process table from /proc: pid, parent pid, start time (clock ticks since boot), cwd, command line. */
 export function listProcesses() {
   const procs = [];
   for (const name of fs.readdirSync('/proc')) {
@@ -378,22 +378,68 @@ export function listProcesses() {
       // Fields after the parenthesised command name: state ppid ... starttime is field 22 overall.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      procs.push({ pid: Number(name), ppid: Number(rest[1]), start: Number(rest[19]), cmd });
+      let cwd = null;
+      try { cwd = fs.readlinkSync(`/proc/${name}/cwd`); } catch { /* not ours to read */ }
+      procs.push({ pid: Number(name), ppid: Number(rest[1]), start: Number(rest[19]), cwd, cmd });
     } catch { /* exited meanwhile */ }
   }
   return procs;
 }
 
 /**
- * Processes whose command line contains `marker`, started since `sinceTicks`, and not running
- * under some other live code-server (a concurrent run): what a finished run left behind.
+ * What a finished run left running, after giving servers `graceMs` to exit on stdin EOF: processes
+ * working inside one of `dirs` (only folders the run created, never a shared one), or carrying
+ * `marker` on their command line,
+ * started since `sinceTicks` and not under another live code-server (a concurrent run).
  */
-export function leftoverProcesses(marker, sinceTicks) {
-  const procs = listProcesses();
-  const byPid = new Map(procs.map((p) => [p.pid, p]));
-  const underOtherEditor = (p) => {
-    for (let a = byPid.get(p.ppid); a; a = byPid.get(a.ppid)) if (a.cmd.includes(CODE_SERVER_ENTRY)) return true;
-    return false;
+export async function leftoverProcesses({ dirs = [], marker, sinceTicks = 0, graceMs = 10000 }) {
+  const inside = (cwd) => cwd && dirs.some((d) => cwd === d || cwd.startsWith(d + path.sep));
+  const find = () => {
+    const procs = listProcesses();
+    const byPid = new Map(procs.map((p) => [p.pid, p]));
+    const underOtherEditor = (p) => {
+      for (let a = byPid.get(p.ppid); a; a = byPid.get(a.ppid)) if (a.cmd.includes(CODE_SERVER_ENTRY)) return true;
+      return false;
+    };
+    return procs.filter((p) => p.pid !== process.pid && (inside(p.cwd)
+      || (marker && p.cmd.includes(marker) && p.start >= sinceTicks && !underOtherEditor(p))));
   };
-  return procs.filter((p) => p.cmd.includes(marker) && p.start >= sinceTicks && !underOtherEditor(p));
+  const deadline = Date.now() + graceMs;
+  let left = find();
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    left = find();
+  }
+  return left;
+}
+
+/** Reports and SIGKILLs what `leftoverProcesses` found; returns how many there were. */
+export function killLeftovers(leftovers, log) {
+  for (const p of leftovers) {
+    log(`left running after the editor stopped: pid ${p.pid} (cwd ${p.cwd}): ${p.cmd}`);
+    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  return leftovers.length;
+}
+
+/**
+ * "Activating extension X failed" entries (with their error line) from the extension host logs of a
+ * code-server user-data dir: the first thing to read when a view never shows up.
+ */
+export function activationFailures(userDataDir) {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) return [];
+  const found = [];
+  for (const session of fs.readdirSync(logs)) {
+    const dir = path.join(logs, session);
+    for (const host of fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : []) {
+      const file = path.join(dir, host, 'remoteexthost.log');
+      if (!host.startsWith('exthost') || !fs.existsSync(file)) continue;
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines.forEach((l, i) => {
+        if (/\[error\] Activating extension .* failed/.test(l)) found.push(`${l.replace(/^.*\[error\] /, '')} ${(lines[i + 1] ?? '').replace(/^.*\[error\] /, '')}`);
+      });
+    }
+  }
+  return found;
 }

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import {
-  REPO, WORK, copyDir, isNoise, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, remoteUri,
+  REPO, WORK, copyDir, isNoise, killLeftovers, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, remoteUri,
   startCodeServer, stopProcess, workDir,
 } from './editor.mjs';
 
@@ -103,18 +103,13 @@ async function main() {
     await browser.close().catch(() => {});
     await stopProcess(cs.child);
   }
-  // Servers get EOF on stdin when the extension host goes; give them a moment to exit.
-  await new Promise((r) => setTimeout(r, 1500));
-  const leftovers = leftoverProcesses(PROCESS_MARKER, since);
-  for (const p of leftovers) {
-    log(`left running after the editor stopped: pid ${p.pid}: ${p.cmd}`);
-    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
+  // Servers get EOF on stdin when the extension host goes; whatever outlives that is a leak.
+  const leftovers = killLeftovers(await leftoverProcesses({ dirs: [runDir], marker: PROCESS_MARKER, sinceTicks: since }), log);
 
   let result = null;
   try { result = JSON.parse(fs.readFileSync(resultFile, 'utf8')); } catch { /* judged below */ }
   const problems = [];
-  if (leftovers.length) problems.push(`${leftovers.length} fixture process(es) outlived the editor (killed now)`);
+  if (leftovers) problems.push(`${leftovers} server process(es) outlived the editor (killed now)`);
   if (hostExit !== 0) problems.push(`extension host exit ${hostExit}`);
   if (!result) problems.push(`no result file at ${resultFile}`);
   else {

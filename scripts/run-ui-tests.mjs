@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  REPO, WORK, copyDir, installExtension, launchBrowser, onInterrupt, openWorkbench, packageExtension,
+  REPO, WORK, activationFailures, copyDir, installExtension, killLeftovers, launchBrowser, leftoverProcesses, onInterrupt, openWorkbench, packageExtension,
   startCodeServer, stopProcess, workDir,
 } from './editor.mjs';
 
@@ -48,8 +48,8 @@ async function main() {
   const trust = opts.untrusted ? 'untrusted' : 'trusted';
   let workspace = opts.workspace && path.resolve(opts.workspace);
   if (!workspace) {
-    workspace = path.join(runDir, 'workspace');
     const template = WORKSPACE_TEMPLATES.find((d) => fs.existsSync(d));
+    workspace = path.join(runDir, template ? path.basename(template) : 'workspace');
     if (template) copyDir(template, workspace);
     else fs.mkdirSync(workspace, { recursive: true });
   }
@@ -106,8 +106,12 @@ async function main() {
   } finally {
     await stopProcess(cs.child);
   }
+  // Servers get EOF on stdin when the extension host goes; whatever outlives that is a leak.
+  const leftovers = killLeftovers(await leftoverProcesses({ dirs: [runDir] }), log);
+  if (leftovers) results.push({ name: 'no server process outlives the editor', ok: false, error: `${leftovers} process(es) left running (killed now)` });
   const failed = results.filter((r) => !r.ok);
   for (const r of failed) console.error(`\n[ui] ${r.name} failed:\n${r.error?.stack ?? r.error}`);
+  for (const f of activationFailures(dirs.userDataDir)) log(`extension host: ${f}`);
   log(`screenshots in ${SHOTS}; logs in ${runDir}; total ${seconds(T0)}`);
   console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
   return failed.length ? 1 : 0;

@@ -3,7 +3,6 @@
  * (stopped → starting → running ⇄ restarting, or error), published as events.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   PromptListChangedNotificationSchema, ResourceListChangedNotificationSchema, ToolListChangedNotificationSchema,
@@ -12,6 +11,7 @@ import { errorMessage, withTimeout } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
+import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
 import { LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
@@ -25,7 +25,7 @@ import {
 export interface ConnectionOptions {
   log: ServerLog;
   clientInfo: { name: string; version: string };
-  /** Environment for a stdio server (env, envFile, PATH handling); defaults to the SDK's minimal one. */
+  /** Environment for a stdio server (env, envFile, PATH handling); defaults to `createEnvPreparer()`. */
   prepareEnv?: (config: StdioServerConfig) => Promise<Record<string, string>>;
   restartPolicy?: RestartPolicy;
   /** Grace period of a staged stop before the process tree is killed. */
@@ -35,6 +35,7 @@ export interface ConnectionOptions {
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const LIST_CHANGED_DEBOUNCE_MS = 50;
+const defaultPrepareEnv = createEnvPreparer();
 
 export class McpServerConnection extends Disposable {
   private _state: ServerState = stopped();
@@ -161,7 +162,7 @@ export class McpServerConnection extends Disposable {
       track: (t) => { launch.tracked = t; },
     };
     if (config.type === 'stdio') {
-      opts.env = this._opts.prepareEnv ? await this._opts.prepareEnv(config) : getDefaultEnvironment();
+      opts.env = await (this._opts.prepareEnv ?? defaultPrepareEnv)(config);
       this._opts.log.info(`starting: ${[config.command, ...config.args].join(' ')}`);
     } else {
       this._opts.log.info(`connecting to ${config.url}`);

@@ -67,6 +67,20 @@ export async function parkPointer(page: Page): Promise<void> {
   await page.mouse.move(size.width * 0.6, size.height * 0.5);
 }
 
+/** The text of each visible row of the side bar's trees. */
+export async function sideBarRows(page: Page): Promise<string[]> {
+  return (await page.locator('.part.sidebar .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+/** Waits until a side bar tree row contains `text`; fails with the rows that are there. */
+export async function waitForRow(page: Page, text: string, timeout = 60000): Promise<void> {
+  try {
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first().waitFor({ timeout });
+  } catch {
+    throw new Error(`no side bar row with "${text}" after ${timeout / 1000} s; rows: ${JSON.stringify(await sideBarRows(page))}`);
+  }
+}
+
 /** Runs a command through the command palette by its title, as a user would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');

@@ -4,7 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'jsonc-parser';
-import { dismissNotifications, openViewContainer, parkPointer, screenshot, waitForActivation, waitForWorkbench, type UiContext } from './helpers';
+import {
+  dismissNotifications, openViewContainer, parkPointer, screenshot, waitForActivation, waitForRow, waitForWorkbench, type UiContext,
+} from './helpers';
 
 /** Server names from the workspace's .vscode/switchboard.json, if it has one. */
 function configuredServers(workspace: string): string[] {
@@ -22,9 +24,7 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
   log('MCP Switchboard side bar open');
 
   const servers = configuredServers(workspace);
-  for (const name of servers) {
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
-  }
+  for (const name of servers) await waitForRow(page, name);
   if (servers.length) log(`tree lists ${servers.join(', ')}`);
   // A settled picture: activation done, no spinning state icons (bounded; not an assertion).
   await waitForActivation(page);
