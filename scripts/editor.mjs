@@ -148,10 +148,17 @@ export function freePort() {
   });
 }
 
-/** A fresh folder under .test-work/<group>/ (never in the real HOME or /tmp). */
-export function workDir(group, prefix = 'run-') {
+/**
+ * A fresh folder under .test-work/<group>/ (never in the real HOME or /tmp). Older run folders
+ * beyond the newest `keep` are removed once they are an hour old, so repeated runs do not pile up.
+ */
+export function workDir(group, prefix = 'run-', keep = 5) {
   const base = path.join(WORK, group);
   fs.mkdirSync(base, { recursive: true });
+  const old = fs.readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory())
+    .map((e) => ({ dir: path.join(base, e.name), mtime: fs.statSync(path.join(base, e.name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime).slice(keep);
+  for (const { dir, mtime } of old) if (Date.now() - mtime > 3600000) fs.rmSync(dir, { recursive: true, force: true });
   return fs.mkdtempSync(path.join(base, prefix));
 }
 

@@ -44,15 +44,20 @@ describe('servers in the real extension host', function () {
   });
 
   it('writes each server\'s stderr, line by line, to its own output channel', async () => {
-    const file = vscode.Uri.joinPath(a.logUri, 'Switchboard: echo.log');
-    const content = await waitFor(async () => {
-      try {
-        const t = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-        return /\[stderr\].*started/.test(t) ? t : undefined;
-      } catch { return undefined; }
-    }, `stderr in ${file.fsPath} (dir has: ${safeList(a.logUri.fsPath)})`);
+    // VS Code names the file after the channel, minus characters unsafe in file names (the colon).
+    const channelFile = (server: string) => {
+      const name = fs.readdirSync(a.logUri.fsPath).find((f) => f.replace(/[^A-Za-z0-9]/g, '') === `Switchboard${server}log`);
+      return name ? path.join(a.logUri.fsPath, name) : undefined;
+    };
+    const content = await waitFor(() => {
+      const f = channelFile('echo');
+      const t = f ? fs.readFileSync(f, 'utf8') : '';
+      return /\[stderr\].*started/.test(t) ? t : undefined;
+    }, `stderr in the echo channel's log (dir has: ${safeList(a.logUri.fsPath)})`);
     assert.match(content, /\[stderr\] fixture echo pid=\d+ started/);
-    const dies = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(a.logUri, 'Switchboard: dies.log')));
+    // The burst arrives as one chunk; each line must still become its own log entry.
+    assert.match(content, /\[stderr\] fixture echo stderr line 1\n.*\[stderr\] fixture echo stderr line 2\n/, 'one log entry per line');
+    const dies = fs.readFileSync(channelFile('dies')!, 'utf8');
     assert.match(dies, /\[stderr\] .*boom/);
     assert.match(dies, /failed to start/);
   });
@@ -109,7 +114,7 @@ describe('servers in the real extension host', function () {
     assert.ok((await renderTree(a)).some((l) => /^bad — error: invalid configuration/.test(l)));
   });
 
-  it('opens a resource as a read-only document and renders a prompt', async () => {
+  it('opens a resource as a read-only document in its own scheme', async () => {
     await writeConfig(config({ echo: stdioFixture('echo') }));
     await waitFor(() => a.manager.names().length === 1 && a.manager.state('echo')?.kind === 'running', 'only echo');
     const resource = a.manager.catalog('echo')!.resources.find((r) => r.uri === 'fixture://hello')!;
