@@ -189,7 +189,7 @@ export function trustSettings(trust) {
 }
 
 /** Writes User/settings.json into a code-server user-data dir. */
-export function writeUserSettings(userDataDir, settings) {
+function writeUserSettings(userDataDir, settings) {
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
 }
@@ -213,6 +213,8 @@ export async function startCodeServer({ folder, userDataDir, extensionsDir, trus
   if (!fs.existsSync(path.join(userDataDir, 'User', 'settings.json'))) {
     writeUserSettings(userDataDir, { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off',
       'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
+      // Run workspaces live under the repo's .test-work/: no "open the parent repository?" toast.
+      'git.openRepositoryInParentFolders': 'never',
       ...trustSettings(trust), ...settings });
   }
   // An explicit config file, so code-server does not generate one with a password in HOME.
@@ -323,12 +325,6 @@ export async function openWorkbench(page, { port, folder, trust = 'trusted', pay
   if (query.length) url += `?${query.join('&')}`;
   await page.goto(url, { timeout: 60000 });
   return url;
-}
-
-/** Copies a folder recursively (used for throw-away workspace copies). */
-export function copyDir(from, to) {
-  fs.cpSync(from, to, { recursive: true });
-  return to;
 }
 
 /**

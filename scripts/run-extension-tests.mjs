@@ -6,7 +6,8 @@
 //
 // --workspace  folder to open (default: a fresh copy of test/integration/workspace/, or an empty one)
 // --untrusted  workspace trust enabled and the folder not trusted (Restricted Mode)
-// --suite      sets SWITCHBOARD_TEST_SUITE (a subfolder or file prefix of test/integration/)
+// --suite      sets SWITCHBOARD_TEST_SUITE (a subfolder or file prefix of test/integration/);
+//              `--suite untrusted` implies --untrusted
 // --grep       sets SWITCHBOARD_TEST_GREP, passed to mocha's grep
 // Any other environment (SWITCHBOARD_*) reaches the extension host unchanged.
 // Exit code 0 only when the host reported success, the result file exists and counts no failure.
@@ -14,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import {
-  REPO, WORK, copyDir, isNoise, killLeftovers, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, remoteUri,
+  REPO, WORK, activationFailures, isNoise, killLeftovers, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, remoteUri,
   startCodeServer, stopProcess, workDir,
 } from './editor.mjs';
 
@@ -38,7 +39,8 @@ async function main() {
     if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO, f)} is missing: build first (node esbuild.js)`);
   }
   const suite = opts.suite ?? process.env.SWITCHBOARD_TEST_SUITE ?? '';
-  const label = [suite || 'all', opts.untrusted ? 'untrusted' : 'trusted'].join('-');
+  const trust = opts.untrusted || suite === 'untrusted' ? 'untrusted' : 'trusted';
+  const label = [suite || 'all', trust].join('-');
   const runDir = workDir('integration', `${label}-`);
   const resultFile = path.resolve(process.env.SWITCHBOARD_TEST_RESULT ?? path.join(runDir, 'result.json'));
   fs.rmSync(resultFile, { force: true });
@@ -46,11 +48,10 @@ async function main() {
   let workspace = opts.workspace && path.resolve(opts.workspace);
   if (!workspace) {
     workspace = path.join(runDir, 'workspace');
-    if (fs.existsSync(WORKSPACE_TEMPLATE)) copyDir(WORKSPACE_TEMPLATE, workspace);
+    if (fs.existsSync(WORKSPACE_TEMPLATE)) fs.cpSync(WORKSPACE_TEMPLATE, workspace, { recursive: true });
     else fs.mkdirSync(workspace, { recursive: true });
   }
   if (!fs.existsSync(workspace)) throw new Error(`workspace folder ${workspace} does not exist`);
-  const trust = opts.untrusted ? 'untrusted' : 'trusted';
   log(`run folder ${runDir}`);
   log(`workspace ${workspace} (${trust})${suite ? `, suite "${suite}"` : ''}${opts.grep ? `, grep "${opts.grep}"` : ''}`);
 
@@ -117,6 +118,7 @@ async function main() {
     if (result.failed > 0) problems.push(`${result.failed} failed test(s)`);
     if (result.passed + result.failed === 0) problems.push('no tests ran');
   }
+  if (problems.length) for (const f of activationFailures(path.join(runDir, 'user-data'))) log(`extension host: ${f}`);
   log(`result file ${resultFile}; logs in ${runDir}; total ${((Date.now() - T0) / 1000).toFixed(1)} s`);
   for (const p of problems) log(`FAILURE: ${p}`);
   // The last line is the count, for scripts/test.mjs and humans alike.

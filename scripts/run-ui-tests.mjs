@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  REPO, WORK, activationFailures, copyDir, installExtension, killLeftovers, launchBrowser, leftoverProcesses, onInterrupt, openWorkbench, packageExtension,
+  REPO, WORK, activationFailures, installExtension, killLeftovers, launchBrowser, leftoverProcesses, onInterrupt, openWorkbench, packageExtension,
   startCodeServer, stopProcess, workDir,
 } from './editor.mjs';
 
@@ -50,14 +50,15 @@ async function main() {
   if (!workspace) {
     const template = WORKSPACE_TEMPLATES.find((d) => fs.existsSync(d));
     workspace = path.join(runDir, template ? path.basename(template) : 'workspace');
-    if (template) copyDir(template, workspace);
+    if (template) fs.cpSync(template, workspace, { recursive: true });
     else fs.mkdirSync(workspace, { recursive: true });
   }
   if (!fs.existsSync(workspace)) throw new Error(`workspace folder ${workspace} does not exist`);
   log(`run folder ${runDir}; workspace ${workspace} (${trust})`);
 
   let t = Date.now();
-  const vsix = await packageExtension();
+  // Per run, so concurrent runs never install each other's half-written package.
+  const vsix = await packageExtension(path.join(runDir, 'switchboard.vsix'));
   log(`packaged ${path.relative(REPO, vsix)} in ${seconds(t)}`);
   const dirs = { userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home') };
   t = Date.now();

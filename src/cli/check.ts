@@ -5,13 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseConfigText } from '../config/parse';
-import { WORKSPACE_CONFIG_PATH } from '../config/paths';
-
-/** The workspace folder a config file belongs to: the parent of `.vscode/`, else its own folder. */
-function workspaceFolderOf(file: string): string {
-  const dir = path.dirname(file);
-  return path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
-}
+import { WORKSPACE_CONFIG_PATH, workspaceFolderOf } from '../config/paths';
 
 /**
  * Checks one file (default `.vscode/switchboard.json` under the current directory). Prints each

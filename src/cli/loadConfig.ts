@@ -2,7 +2,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseConfigText } from '../config/parse';
-import { WORKSPACE_CONFIG_PATH } from '../config/paths';
+import { WORKSPACE_CONFIG_PATH, workspaceFolderOf } from '../config/paths';
 import type { ParsedConfig } from '../config/types';
 
 export async function loadConfigFile(file?: string): Promise<{ config: ParsedConfig } | { error: string }> {
@@ -14,7 +14,5 @@ export async function loadConfigFile(file?: string): Promise<{ config: ParsedCon
     return { error: `cannot read ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
   // `${workspaceFolder}` is the folder holding .vscode/, as in the editor.
-  const dir = path.dirname(abs);
-  const workspaceFolder = path.basename(dir) === '.vscode' ? path.dirname(dir) : dir;
-  return { config: parseConfigText(text, { kind: 'workspace', file: abs, workspaceFolder }) };
+  return { config: parseConfigText(text, { kind: 'workspace', file: abs, workspaceFolder: workspaceFolderOf(abs) }) };
 }

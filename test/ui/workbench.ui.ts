@@ -29,6 +29,7 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
   // A settled picture: activation done, no spinning state icons (bounded; not an assertion).
   await waitForActivation(page);
   await page.locator('.part.sidebar .monaco-list-row .codicon-loading').first().waitFor({ state: 'hidden', timeout: 30000 }).catch(() => undefined);
+  await dismissNotifications(page);
   await parkPointer(page);
   await page.waitForTimeout(1000);
   await screenshot(page, path.join(shotsDir, 'sidebar.png'));

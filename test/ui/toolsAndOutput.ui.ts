@@ -1,0 +1,41 @@
+// A user expands a demo server to see its tools, then opens that server's output channel from the
+// command palette and sees its stderr there. Screenshots go to docs/images for the README.
+import * as path from 'path';
+import { dismissNotifications, openViewContainer, parkPointer, runCommand, screenshot, waitForRow, waitForWorkbench, type UiContext } from './helpers';
+
+export async function run({ page, shotsDir, repo, log }: UiContext): Promise<void> {
+  await waitForWorkbench(page);
+  await dismissNotifications(page);
+  await openViewContainer(page, 'MCP Switchboard');
+  await waitForRow(page, 'everything');
+  // Wait until it runs (its row then shows the transport and tool count).
+  await waitForRow(page, 'tools', 90000);
+  // Select the row, then expand it from the keyboard (Right arrow), as a keyboard user would.
+  const expand = async (locator: ReturnType<typeof page.locator>) => {
+    await locator.click();
+    if ((await locator.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+  };
+  await expand(page.locator('.part.sidebar .monaco-list-row', { hasText: 'everything' }).first());
+  const toolsGroup = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]', { hasText: 'Tools' }).first();
+  await toolsGroup.waitFor({ timeout: 15000 });
+  await expand(toolsGroup);
+  await waitForRow(page, 'everything_echo');
+  log('server-everything\'s tools are listed with namespaced names');
+  await parkPointer(page);
+  await screenshot(page, path.join(shotsDir, 'tools.png'));
+  await screenshot(page, path.join(repo, 'docs', 'images', 'tools.png'));
+
+  await runCommand(page, 'MCP Switchboard: Show Server Output');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill('memory');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'memory' }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  // server-memory announces itself on stderr; the channel shows it line by line.
+  const line = page.locator('.part.panel .view-lines', { hasText: 'Knowledge Graph MCP Server running on stdio' }).first();
+  await line.waitFor({ timeout: 20000 });
+  log('the memory server\'s stderr is in its own output channel');
+  await parkPointer(page);
+  await screenshot(page, path.join(shotsDir, 'output.png'));
+  await screenshot(page, path.join(repo, 'docs', 'images', 'output.png'));
+}
