@@ -4,6 +4,7 @@ import { RestartPolicy } from '../../src/client/restartPolicy';
 import type { ServerLog, ServerState } from '../../src/client/types';
 import type { ServerConfig } from '../../src/config/types';
 import { fixturePath } from '../fixtures/spawn';
+import { isAlive } from '../../src/client/processTree';
 
 export interface RecordedLog extends ServerLog { lines: string[]; stderrLines: string[] }
 
@@ -55,6 +56,4 @@ export function waitForState(manager: McpClientManager, server: string, kind: Se
   return waitFor(() => { const s = manager.state(server); return s?.kind === kind ? s : undefined; }, timeoutMs, `${server} to be ${kind} (is ${JSON.stringify(manager.state(server))})`);
 }
 
-export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
-}
+export { isAlive };

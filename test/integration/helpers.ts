@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
+import { isAlive } from '../../src/client/processTree';
 
 export const EXTENSION_ID = 'mcp-switchboard.mcp-switchboard';
 /** Every fixture started by these suites carries it, so the harness can prove none is left behind. */
@@ -46,9 +47,7 @@ export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | u
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
-}
+export { isAlive };
 
 /** The rendered tree as lines `label — description`, indented by depth (expands everything). */
 export async function renderTree(a: SwitchboardApi): Promise<string[]> {
