@@ -24,12 +24,6 @@ export class InputStore {
     return value;
   }
 
-  /** Forgets every saved answer, so the next start asks again. */
-  async clear(inputs: readonly InputDefinition[]): Promise<void> {
-    await this._state.update(STATE_KEY, undefined);
-    await Promise.all(inputs.filter((i) => i.password).map((i) => this._secrets.delete(SECRET_PREFIX + i.id)));
-  }
-
   private _answers(): Record<string, string> {
     return this._state.get<Record<string, string>>(STATE_KEY) ?? {};
   }
