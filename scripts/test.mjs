@@ -1,6 +1,7 @@
 // `npm test`: every check, from a fresh clone to the real editor, in order:
 //   install (npm ci when needed) → editor-tools (Node 24, code-server, Chromium) → build → lint →
-//   typecheck → unit → connection → integration (trusted, then untrusted) → ui
+//   typecheck → package (.vsix contents checked) → unit → connection → integration (trusted, then
+//   untrusted) → ui
 // Each stage is timed; a failing stage does not stop the ones that do not depend on it. The last
 // line is always `N passed, N failed` (test counts summed; a stage failing without counts adds one
 // failure), and the exit code is non-zero on any failure.
@@ -21,7 +22,7 @@ const BIN = path.join(REPO, 'node_modules', '.bin');
 const MIN = 60000;
 
 const { values: opts } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'unit', 'connection', 'integration', 'ui'];
+const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'package', 'unit', 'connection', 'integration', 'ui'];
 for (const s of opts.only ?? []) if (!STAGES.includes(s)) { console.error(`unknown stage "${s}"; stages: ${STAGES.join(', ')}`); process.exit(2); }
 const NEEDS_EDITOR = ['integration', 'ui'];
 /** With --only, the named stages plus what they stand on (install, build, and the editor for editor stages). */
@@ -172,6 +173,7 @@ async function main() {
 
   if (wanted('lint')) await stage('lint', async () => ({ ok: (await exec('lint', path.join(BIN, 'eslint'), ['.'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noInstall });
   if (wanted('typecheck')) await stage('typecheck', async () => ({ ok: (await exec('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noInstall });
+  if (wanted('package')) await stage('package', async () => ({ ok: (await exec('package', process.execPath, ['scripts/package.mjs'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noBuild });
   if (wanted('unit')) await stage('unit', () => mocha('unit', 'unit', 10 * MIN), { skipReason: noBuild });
   if (wanted('connection')) await stage('connection', () => mocha('connection', 'connection', 15 * MIN), { skipReason: noBuild });
   if (wanted('integration')) {

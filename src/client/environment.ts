@@ -5,11 +5,15 @@
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { loadEnvFile } from '../config/envFile';
 import type { StdioServerConfig } from '../config/types';
-import { buildServerEnv, needsLoginShellPath, readLoginShellPath } from './platform';
+import { homedir } from 'node:os';
+import { buildServerEnv, needsLoginShellPath, nodeManagerBins, readLoginShellPath } from './platform';
 
 export interface EnvironmentOptions {
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
+  home?: string;
+  /** Lists a folder's entries (tests describe any machine with it). */
+  listDir?: (dir: string) => string[];
 }
 
 /** Returns `prepareEnv` for the manager; the macOS login-shell PATH is read once and shared. */
@@ -17,7 +21,11 @@ export function createEnvPreparer(opts: EnvironmentOptions = {}): (config: Stdio
   const platform = opts.platform ?? process.platform;
   const env = opts.env ?? process.env;
   let loginPath: Promise<string | undefined> | undefined;
+  // nvm/fnm/Volta installs are often missing from the PATH an editor inherits (started from the
+  // Dock or a desktop launcher), so `npx` would not be found; their folders fill that gap.
+  let fallbackBins: string[] | undefined;
   return async (config) => {
+    fallbackBins ??= nodeManagerBins(opts.home ?? homedir(), platform, env, opts.listDir);
     if (needsLoginShellPath(platform, env)) loginPath ??= readLoginShellPath();
     let fromEnvFile: Record<string, string> = {};
     if (config.envFile) {
@@ -30,6 +38,7 @@ export function createEnvPreparer(opts: EnvironmentOptions = {}): (config: Stdio
       configured: config.env,
       fromEnvFile,
       loginPath: await loginPath,
+      fallbackBins,
       platform,
     });
   };

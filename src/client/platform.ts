@@ -15,6 +15,8 @@ export interface BuildEnvOptions {
   fromEnvFile: Record<string, string>;
   /** PATH read from the user's login shell (macOS started from the Dock). */
   loginPath?: string;
+  /** Node version managers' bin folders (nodeManagerBins), appended last as a fallback. */
+  fallbackBins?: string[];
   platform: NodeJS.Platform;
 }
 
@@ -23,7 +25,8 @@ const pathKeyOf = (env: Record<string, unknown>, platform: NodeJS.Platform): str
 
 /**
  * default < envFile < configured. A configured PATH is put in front of the inherited one rather
- * than replacing it, so `npx`/`node` stay findable; the login-shell PATH is appended last.
+ * than replacing it, so `npx`/`node` stay findable; the login-shell PATH and then the version
+ * managers' bin folders are appended last, so they only fill gaps and never shadow a chosen node.
  */
 export function buildServerEnv(o: BuildEnvOptions): Record<string, string> {
   const win = o.platform === 'win32';
@@ -51,6 +54,7 @@ export function buildServerEnv(o: BuildEnvOptions): Record<string, string> {
     ...(envFileKey ? o.fromEnvFile[envFileKey].split(sep) : []),
     ...inherited.split(sep),
     ...(o.loginPath ? o.loginPath.split(sep) : []),
+    ...(o.fallbackBins ?? []),
   ].filter(Boolean);
   const seen = new Set<string>();
   const merged = parts.filter((p) => { const key = win ? p.toLowerCase() : p; if (seen.has(key)) return false; seen.add(key); return true; });

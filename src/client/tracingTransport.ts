@@ -11,7 +11,8 @@ export class TracingTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: unknown) => void;
 
-  constructor(readonly inner: Transport, private readonly _log: ServerLog) {
+  /** `onStarted` runs once the inner transport is up (for stdio: the process has spawned). */
+  constructor(readonly inner: Transport, private readonly _log: ServerLog, private readonly _onStarted?: () => void) {
     inner.onclose = () => this.onclose?.();
     inner.onerror = (e) => this.onerror?.(e);
     inner.onmessage = (m, extra) => {
@@ -24,7 +25,10 @@ export class TracingTransport implements Transport {
 
   setProtocolVersion(version: string): void { this.inner.setProtocolVersion?.(version); }
 
-  start(): Promise<void> { return this.inner.start(); }
+  async start(): Promise<void> {
+    await this.inner.start();
+    this._onStarted?.();
+  }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this._log.traceEnabled?.()) this._log.trace(`▶ ${JSON.stringify(message)}`);

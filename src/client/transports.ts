@@ -8,6 +8,8 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
 import type { TrackedTransport } from './launch';
@@ -55,13 +57,22 @@ export async function openStdio(config: StdioServerConfig, opts: OpenOptions): P
   });
   // The SDK hands out the stderr stream before start() so no early output is lost.
   (inner.stderr as Readable | null)?.on('data', (chunk: Buffer) => opts.onStderr?.(chunk));
-  const transport = new TracingTransport(inner, opts.log);
+  // The SDK keeps its child process private and reports a death mid-handshake as a bare
+  // "Connection closed"; listening for the exit ourselves lets the error name the exit code.
+  let exit: string | undefined;
+  const transport = new TracingTransport(inner, opts.log, () => {
+    const child = (inner as unknown as { _process?: ChildProcess })._process;
+    child?.once('exit', (code, signal) => { exit = code !== null ? `with code ${code}` : `on ${signal}`; });
+  });
   opts.track?.({ close: () => transport.close(), pid: () => inner.pid ?? undefined });
   const client = opts.createClient();
   try {
     await client.connect(transport, { timeout: opts.timeoutMs });
   } catch (e) {
     await transport.close().catch(() => undefined);
+    if (e instanceof McpError && e.code === ErrorCode.ConnectionClosed) {
+      throw new ConnectionError(`the server process exited${exit ? ` ${exit}` : ''} before completing the MCP handshake`);
+    }
     throw e;
   }
   return { client, transport, kind: 'stdio', pid: inner.pid ?? undefined };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RestartPolicy } from '../../src/client/restartPolicy';
 import type { CatalogChange, ServerState } from '../../src/client/types';
-import { fixtureServer, isAlive, testManager, waitFor, waitForState } from './helpers';
+import { fixtureServer, isAlive, recordingLog, testManager, waitFor, waitForState } from './helpers';
 
 describe('stdio connections (real fixture processes)', function () {
   this.timeout(30_000);
@@ -24,6 +24,25 @@ describe('stdio connections (real fixture processes)', function () {
     assert.ok(stderr.filter((l) => /\d/.test(l)).length >= 3, `numbered stderr lines: ${stderr.join(' | ')}`);
     assert.ok(stderr.every((l) => !l.includes('\n')));
     assert.deepEqual(manager.tools().filter((t) => t.tool.name === 'echo').map((t) => t.name), ['echo_echo']);
+  });
+
+  it('logs every protocol message at trace level, only while trace is on', async () => {
+    const logs = new Map<string, ReturnType<typeof recordingLog>>();
+    const traced = recordingLog();
+    let on = true;
+    traced.traceEnabled = () => on;
+    logs.set('traced', traced);
+    const { manager } = create(logs);
+    await manager.reconcile([fixtureServer('traced', 'echo')]);
+    const trace = () => traced.lines.filter((l) => l.startsWith('trace '));
+    assert.ok(trace().some((l) => /▶ .*"method":"initialize"/.test(l)), 'outgoing initialize');
+    assert.ok(trace().some((l) => /◀ .*"serverInfo"/.test(l)), 'incoming initialize result');
+    assert.ok(trace().some((l) => /▶ .*"method":"notifications\/initialized"/.test(l)));
+    assert.ok(trace().some((l) => /▶ .*"method":"tools\/list"/.test(l)));
+    on = false;
+    const before = trace().length;
+    await manager.connection('traced')!.client!.callTool({ name: 'echo', arguments: { text: 'quiet' } });
+    assert.equal(trace().length, before, 'nothing traced while trace is off');
   });
 
   it('follows pagination cursors for every list', async () => {
@@ -53,6 +72,7 @@ describe('stdio connections (real fixture processes)', function () {
     const s = manager.state('dies')!;
     assert.equal(s.kind, 'error');
     assert.ok((s as { stderrTail: string[] }).stderrTail.some((l) => l.includes('boom')), JSON.stringify(s));
+    assert.match((s as { message: string }).message, /exited with code 1 before completing the MCP handshake/);
     assert.ok(!states.some((x) => x.kind === 'restarting'));
   });
 

@@ -124,6 +124,70 @@ describe('servers in the real extension host', function () {
     assert.ok(doc!.getText().length > 0);
   });
 
+  it('shows server info, capabilities and the last error in tooltips; tool tooltips summarise parameters', async () => {
+    await writeConfig(config({ echo: stdioFixture('echo'), dies: stdioFixture('exit-at-start') }));
+    await waitFor(() => a.manager.state('echo')?.kind === 'running' && a.manager.state('dies')?.kind === 'error', 'echo up, dies failed');
+    const tip = (node: Parameters<typeof a.tree.getTreeItem>[0]) => {
+      const t = a.tree.getTreeItem(node).tooltip;
+      // Markdown tooltips escape punctuation; compare the text a user reads.
+      return (typeof t === 'string' ? t : t?.value ?? '').replace(/\\([\\`*_{}[\]()#+\-.!|])/g, '$1');
+    };
+    const servers = a.tree.getChildren();
+    const echo = servers.find((n) => n.type === 'server' && n.server === 'echo')!;
+    assert.match(tip(echo), /Server: fixture-echo 1\.0\.0/);
+    assert.match(tip(echo), /tools/, 'capabilities listed');
+    const dies = servers.find((n) => n.type === 'server' && n.server === 'dies')!;
+    assert.match(tip(dies), /exit-at-start|exited|closed/i, 'last error (with stderr) in the tooltip');
+    const toolsGroup = a.tree.getChildren(echo).find((n) => n.type === 'group' && n.kind === 'tools')!;
+    const echoTool = a.tree.getChildren(toolsGroup).find((n) => n.type === 'tool' && n.tool.name === 'echo')!;
+    assert.match(tip(echoTool), /Returns its text\./);
+    assert.match(tip(echoTool), /`text`: string \(required\)/);
+  });
+
+  it('renders a prompt into an untitled markdown document', async () => {
+    await writeConfig(config({ echo: stdioFixture('echo', { env: { FIXTURE_PROMPT_COUNT: '1' } }) }));
+    await waitFor(() => a.manager.catalog('echo')?.prompts.some((p) => p.name === 'p0'), 'prompt p0 listed');
+    const prompt = a.manager.catalog('echo')!.prompts.find((p) => p.name === 'p0')!;
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('switchboard.renderPrompt', { type: 'prompt', server: 'echo', prompt });
+    assert.ok(doc, 'a document was opened');
+    assert.strictEqual(doc.isUntitled, true);
+    assert.strictEqual(doc.languageId, 'markdown');
+    assert.match(doc.getText(), /^# p0\n/);
+    assert.match(doc.getText(), /## user\n\nprompt 0/);
+    // Revert, so closing it later asks no "Save?" question.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Open Configuration creates a valid file when there is none and opens it', async () => {
+    if (fs.existsSync(configPath())) fs.rmSync(configPath());
+    await a.reload();
+    await vscode.commands.executeCommand('switchboard.openConfiguration');
+    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === configPath() && vscode.window.activeTextEditor, 'the config open');
+    assert.ok(fs.existsSync(configPath()), 'file created');
+    assert.match(editor.document.getText(), /"servers"/);
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'MCP Switchboard'), [], 'the skeleton is valid');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('contributes a JSON schema: the editor completes and checks switchboard.json', async () => {
+    await writeConfig('{\n  "servers": {\n    "x": {  },\n    "y": { "type": "stdioo", "command": "node" }\n  }\n}\n');
+    const uri = vscode.Uri.file(configPath());
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // The JSON language server starts on demand; ask until it answers with our schema's keys.
+    const labels = await waitFor(async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(2, 11));
+      const names = (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label).replace(/"/g, ''));
+      // Word-based suggestions come first ("command" is in the text); "envFile" only comes from the schema.
+      return names.includes('envFile') ? names : undefined;
+    }, 'schema completions inside a server entry', 60_000);
+    for (const key of ['command', 'args', 'env', 'envFile', 'url', 'type']) assert.ok(labels.includes(key), `completes ${key}: ${labels.join(', ')}`);
+    const schemaProblem = await waitFor(() => vscode.languages.getDiagnostics(uri)
+      .find((d) => d.source !== 'MCP Switchboard' && d.range.start.line === 3), 'a schema diagnostic from the JSON language service', 60_000);
+    assert.match(schemaProblem.message, /stdio|not accepted|Value is not/i);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('leaves no child process after deactivate', async () => {
     await writeConfig(config({ one: stdioFixture('echo'), two: stdioFixture('echo'), three: stdioFixture('hang', { startupTimeoutMs: 60_000 }) }));
     await waitFor(() => a.manager.state('one')?.kind === 'running' && a.manager.state('two')?.kind === 'running'

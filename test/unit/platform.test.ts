@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   buildServerEnv, describeSpawnError, extractMarkedPath, needsLoginShellPath, nodeManagerBins, readLoginShellPath,
 } from '../../src/client/platform';
+import { createEnvPreparer } from '../../src/client/environment';
 
 const errno = (code: string, message = `spawn x ${code}`) => Object.assign(new Error(message), { code });
 
@@ -201,5 +202,24 @@ describe('platform: spawn errors', () => {
     assert.match(describeSpawnError(errno('UNKNOWN'), 'server.py', 'win32'), /interpreter/);
     assert.match(describeSpawnError(errno('EMFILE'), 'npx', 'linux'), /out of processes or file handles/);
     assert.equal(describeSpawnError(errno('EIO', 'spawn npx EIO'), 'npx', 'linux'), 'could not start "npx": spawn npx EIO');
+  });
+});
+
+describe('platform: version-manager folders in the server PATH', () => {
+  it('appends them after everything else, without duplicates', () => {
+    const env = buildServerEnv({
+      base: { PATH: '/usr/bin:/home/u/.volta/bin' }, fromEnvFile: {}, configured: {}, platform: 'linux',
+      fallbackBins: ['/home/u/.nvm/versions/node/v22.3.0/bin', '/home/u/.volta/bin'],
+    });
+    assert.equal(env.PATH, '/usr/bin:/home/u/.volta/bin:/home/u/.nvm/versions/node/v22.3.0/bin');
+  });
+
+  it('createEnvPreparer finds an nvm install an editor started outside a shell does not see', async () => {
+    const nvmBin = '/home/u/.nvm/versions/node/v22.3.0/bin';
+    const prepare = createEnvPreparer({ platform: 'linux', env: { PATH: '/usr/bin' }, home: '/home/u', listDir: fakeDirs([nvmBin, '/home/u/.nvm/versions/node/v20.1.0/bin']) });
+    const env = await prepare({ type: 'stdio', command: 'npx', args: [], env: {} });
+    const parts = env.PATH.split(':');
+    assert.equal(parts[parts.length - 1], nvmBin, env.PATH);
+    assert.ok(!parts.includes('/home/u/.nvm/versions/node/v20.1.0/bin'), 'only the newest nvm version');
   });
 });
