@@ -331,14 +331,16 @@ export async function openWorkbench(page, { port, folder, trust = 'trusted', pay
  * Packages the built extension into a .vsix with vsce (under Node 24: vsce 4 needs Node >= 22).
  * Dependencies are bundled into dist/ by esbuild, hence --no-dependencies; .vscodeignore decides the rest.
  */
-export async function packageExtension(outFile = path.join(WORK, 'switchboard.vsix')) {
+export async function packageExtension(outFile = path.join(WORK, 'switchboard.vsix'), dir = REPO) {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.rmSync(outFile, { force: true });
   // Relative README links stay as they are: this .vsix is installed locally, never published, and
   // vsce cannot derive absolute URLs from a non-GitHub repository URL.
   const args = [path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies',
     '--no-rewrite-relative-links', '-o', outFile];
-  await run(path.join(NODE24_BIN, 'node'), args, { env: node24Env(), quiet: true });
+  // Test-only extensions have no license or repository; vsce would stop to ask.
+  if (dir !== REPO) args.push('--skip-license', '--allow-missing-repository');
+  await run(path.join(NODE24_BIN, 'node'), args, { cwd: dir, env: node24Env(), quiet: true });
   return outFile;
 }
 

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, format } from 'node:util';
 import {
-  REPO, WORK, activationFailures, isNoise, killLeftovers, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, remoteUri,
+  REPO, WORK, activationFailures, installExtension, isNoise, killLeftovers, launchBrowser, leftoverProcesses, listProcesses, onInterrupt, openWorkbench, packageExtension, remoteUri,
   startCodeServer, stopProcess, workDir,
 } from './editor.mjs';
 
@@ -31,6 +31,7 @@ const { values: opts } = parseArgs({
 const PROCESS_MARKER = process.env.SWITCHBOARD_PROCESS_MARKER ?? '--sb-integration-marker';
 const TESTS_ENTRY = path.join(REPO, 'out', 'test', 'integration', 'index.js');
 const WORKSPACE_TEMPLATE = path.join(REPO, 'test', 'integration', 'workspace');
+const FAKE_MODEL = path.join(REPO, 'test', 'fake-model');
 const log = (msg) => console.log(`[integration] ${msg}`);
 
 async function main() {
@@ -55,9 +56,13 @@ async function main() {
   log(`run folder ${runDir}`);
   log(`workspace ${workspace} (${trust})${suite ? `, suite "${suite}"` : ''}${opts.grep ? `, grep "${opts.grep}"` : ''}`);
 
+  // The scripted language model the chat suites talk to, installed as a user would install it:
+  // code-server loads only one extensionDevelopmentPath, and that one is ours.
+  const dirs = { userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home') };
+  await installExtension({ vsix: await packageExtension(path.join(runDir, 'fake-model.vsix'), FAKE_MODEL), ...dirs });
   const cs = await startCodeServer({
     folder: workspace, trust,
-    userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home'),
+    ...dirs,
     extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], logFile: path.join(runDir, 'code-server.log'),
     env: {
       SWITCHBOARD_TEST_RESULT: resultFile, SWITCHBOARD_TEST_SUITE: suite, SWITCHBOARD_WORKSPACE_TRUST: trust,
