@@ -2,14 +2,8 @@
  * `switchboard list`: connects every configured server in parallel and prints what each offers.
  * Exit 0 when it ran (even if some servers failed), 2 when the config could not be read.
  */
-import * as os from 'node:os';
-import { buildDesiredServers, formatConfigError } from '../client/desired';
-import { createEnvPreparer } from '../client/environment';
-import { McpClientManager } from '../client/manager';
 import { describeState } from '../client/state';
-import type { ServerLog } from '../client/types';
-import { resolveServerConfig } from '../config/variables';
-import { loadConfigFile } from './loadConfig';
+import { openSession } from './session';
 
 export interface ListOptions { config?: string; json?: boolean; verbose?: boolean }
 
@@ -23,32 +17,10 @@ interface ServerReport {
   prompts: number;
 }
 
-/** `${input:id}` cannot be asked in a pipeline: it comes from SWITCHBOARD_INPUT_<ID> instead. */
-export const inputEnvName = (id: string): string => `SWITCHBOARD_INPUT_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-
 export async function runList(opts: ListOptions, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const loaded = await loadConfigFile(opts.config);
-  if ('error' in loaded) { err(loaded.error); return 2; }
-  const { config } = loaded;
-  for (const e of config.errors) err(formatConfigError(e));
-  const { servers } = await buildDesiredServers([config], {
-    trusted: true, // the user asked for this file by running the command
-    resolve: (def) => resolveServerConfig(def.config, {
-      workspaceFolder: config.source.workspaceFolder,
-      userHome: os.homedir(),
-      env: process.env,
-      resolveInput: async (id) => process.env[inputEnvName(id)],
-    }),
-  });
-  const stderrLines = new Map<string, string[]>();
-  const log = (server: string): ServerLog => {
-    const note = (level: string) => (m: string) => { if (opts.verbose) err(`[${server}] ${level}: ${m}`); };
-    return {
-      trace: () => undefined, debug: note('debug'), info: note('info'), warn: note('warn'), error: note('error'),
-      stderr: (line) => { stderrLines.set(server, [...(stderrLines.get(server) ?? []), line].slice(-20)); if (opts.verbose) err(`[${server}] ${line}`); },
-    };
-  };
-  const manager = new McpClientManager({ logFor: log, clientInfo: { name: 'mcp-switchboard-cli', version: '0.1.0' }, prepareEnv: createEnvPreparer() });
+  const session = await openSession(opts, err);
+  if ('error' in session) { err(session.error); return 2; }
+  const { manager, servers } = session;
   try {
     await manager.reconcile(servers);
     const tools = manager.tools();
@@ -76,8 +48,7 @@ export async function runList(opts: ListOptions, out: (line: string) => void, er
     }
     return 0;
   } finally {
-    await manager.stopAll(1000);
-    manager.dispose();
+    await session.close();
   }
 }
 

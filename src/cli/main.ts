@@ -1,11 +1,15 @@
-/** Headless CLI over the same core as the extension: `switchboard check|list`. */
+/** Headless CLI over the same core as the extension: `switchboard check|list|call`. */
+import { runCall } from './call';
 import { runCheck } from './check';
 import { runList } from './list';
 
 const USAGE = `usage:
   switchboard check [--config FILE]          validate a config file (default .vscode/switchboard.json)
   switchboard list  [--config FILE] [--json] [--verbose]
-                                             connect every server and list its tools`;
+                                             connect every server and list its tools
+  switchboard call  <tool> ['<json args>'] [--config FILE] [--yes] [--json] [--verbose]
+                                             call one namespaced tool through the router;
+                                             exit 0 ok, 1 tool failed, 2 bad input, 3 not allowed`;
 
 function parseArgs(argv: string[]): { command?: string; flags: Record<string, string | boolean>; rest: string[] } {
   const flags: Record<string, string | boolean> = {};
@@ -21,13 +25,14 @@ function parseArgs(argv: string[]): { command?: string; flags: Record<string, st
 }
 
 async function main(): Promise<number> {
-  const { command, flags } = parseArgs(process.argv.slice(2));
+  const { command, flags, rest } = parseArgs(process.argv.slice(2));
   const out = (l: string) => process.stdout.write(`${l}\n`);
   const err = (l: string) => process.stderr.write(`${l}\n`);
   const config = typeof flags.config === 'string' ? flags.config : undefined;
   switch (command) {
     case 'check': return runCheck({ config }, out);
     case 'list': return runList({ config, json: !!flags.json, verbose: !!flags.verbose }, out, err);
+    case 'call': return runCall(rest[0], rest[1], { config, json: !!flags.json, yes: !!flags.yes, verbose: !!flags.verbose }, out, err);
     default:
       err(USAGE);
       return command === undefined || flags.help ? 0 : 2;

@@ -32,7 +32,7 @@ describe('switchboard CLI', function () {
     fs.mkdirSync(path.join(dir, '.vscode'));
     fs.writeFileSync(path.join(dir, '.vscode', 'switchboard.json'), JSON.stringify({
       servers: {
-        echo: { type: 'stdio', command: process.execPath, args: [fixturePath('echo'), marker] },
+        echo: { type: 'stdio', command: process.execPath, args: [fixturePath('echo'), marker], env: { FIXTURE_LOG_FILE: '${workspaceFolder}/echo-calls.log' } },
         dies: { type: 'stdio', command: process.execPath, args: [fixturePath('exit-at-start'), marker] },
         hang: { type: 'stdio', command: process.execPath, args: [fixturePath('hang'), marker], startupTimeoutMs: 1500 },
       },
@@ -40,6 +40,7 @@ describe('switchboard CLI', function () {
     fs.writeFileSync(path.join(dir, 'broken.json'), '{\n  "servers": {\n    "x": { "type": "stdio", "command": 42 }\n  }\n}\n');
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const serverLog = () => { try { return fs.readFileSync(path.join(dir, 'echo-calls.log'), 'utf8'); } catch { return ''; } };
 
   it('check prints file:line:col errors and exits 1', async () => {
     const r = await run(['check', '--config', 'broken.json'], dir);
@@ -80,5 +81,45 @@ describe('switchboard CLI', function () {
     const r = await run(['list', '--config', 'nope.json'], dir);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /nope\.json/);
+  });
+  it('call refuses without --yes (exit 3) and sends nothing', async () => {
+    const r = await run(['call', 'echo_echo', '{"text":"not-approved"}'], dir);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /need approval: run again with --yes/);
+    assert.equal(r.stdout, '');
+    assert.doesNotMatch(serverLog(), /not-approved/, 'the server never saw the call');
+    assert.deepEqual(leftovers(marker), []);
+  });
+
+  it('call --yes runs the tool through the router and prints the result', async () => {
+    const r = await run(['call', 'echo_echo', '{"text":"hello from the cli"}', '--yes'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'hello from the cli\n');
+    assert.match(serverLog(), /call echo \{"text":"hello from the cli"\}/);
+    const json = await run(['call', 'echo_add', '{"a":2,"b":3}', '--yes', '--json'], dir);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout).result.structuredContent, { sum: 5 });
+    assert.deepEqual(leftovers(marker), []);
+  });
+
+  it('call names the invalid field (exit 2), even before approval, and rejects bad JSON', async () => {
+    const r = await run(['call', 'echo_add', '{"a":2,"b":"three"}'], dir);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /argument "b" must be number/);
+    assert.doesNotMatch(serverLog(), /"three"/, 'the server never saw the invalid call');
+    const bad = await run(['call', 'echo_echo', '{text:'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not valid JSON/);
+  });
+
+  it('call reports an unknown tool and a failing server with its stderr (exit 1)', async () => {
+    const unknown = await run(['call', 'echo_nope', '{}', '--yes'], dir);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /No tool named "echo_nope".*echo_echo/);
+    const dead = await run(['call', 'dies_anything', '{}', '--yes'], dir);
+    assert.equal(dead.code, 1);
+    assert.match(dead.stderr, /MCP server "dies" is not running/);
+    assert.match(dead.stderr, /boom: missing API key/);
+    assert.deepEqual(leftovers(marker), []);
   });
 });

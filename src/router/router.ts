@@ -1,0 +1,164 @@
+/**
+ * One router for every way a tool is called (chat, gateway, tree, CLI): namespaced name → server
+ * and tool, arguments checked against the tool's schema, the authorization hook asked, then the
+ * call sent on that server's own connection. Nothing here queues across servers, so one slow
+ * server never holds up another's calls; and nothing waits on a server that is not running.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { createHash } from 'node:crypto';
+import { errorMessage } from '../common/async';
+import { Disposable, Emitter } from '../common/lifecycle';
+import { canonicalJson } from '../config/diff';
+import type { McpClientManager } from '../client/manager';
+import { sanitizePrefix } from '../client/namespacing';
+import { describeState } from '../client/state';
+import type { IServerRegistry, NamespacedTool } from '../client/types';
+import { toModelResult, type ConversionLimits } from './results';
+import { SchemaGuard } from './schemaGuard';
+import type { AuthorizationOutcome, Authorizer, CallOptions, CallRecord, PendingToolCall, ToolCallOutcome } from './types';
+
+/** What the router needs from the client side; the manager provides it through `managerBackend`. */
+export interface RouterBackend {
+  registry: IServerRegistry;
+  /** The live SDK client of a running server. */
+  clientFor(server: string): Client | undefined;
+  /** The server's per-request options (its timeout) with the caller's signal. */
+  requestOptions(server: string, signal?: AbortSignal): RequestOptions;
+}
+
+export function managerBackend(manager: McpClientManager): RouterBackend {
+  return {
+    registry: manager,
+    clientFor: (server) => manager.connection(server)?.client,
+    requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
+  };
+}
+
+export interface RouterOptions {
+  authorize?: Authorizer;
+  limits?: ConversionLimits;
+  /** Told once per tool schema that cannot be compiled (the call then goes unchecked). */
+  onSchemaProblem?: (server: string, tool: string, message: string) => void;
+}
+
+export const hashArguments = (args: unknown): string => createHash('sha256').update(canonicalJson(args ?? {})).digest('hex');
+
+export class ToolRouter extends Disposable {
+  private _index?: Map<string, NamespacedTool>;
+  private readonly _guard: SchemaGuard;
+  private readonly _onDidCall = this._register(new Emitter<CallRecord>());
+  /** Every finished call, whatever its outcome; the audit log listens here. */
+  readonly onDidCall = this._onDidCall.event;
+
+  constructor(private readonly _backend: RouterBackend, private readonly _opts: RouterOptions = {}) {
+    super();
+    this._guard = new SchemaGuard((message, name) => {
+      const t = name ? this.resolve(name) : undefined;
+      if (t) this._opts.onSchemaProblem?.(t.server, t.tool.name, message);
+    });
+    // The index is rebuilt lazily on the next lookup after any change: O(1) per call, no work per event.
+    const invalidate = () => { this._index = undefined; };
+    const r = _backend.registry;
+    this._register(r.onDidChangeCatalog(invalidate));
+    this._register(r.onDidChangeState(invalidate));
+    this._register(r.onDidChangeServers(invalidate));
+  }
+
+  /** The validator the SDK clients should use for `outputSchema`, with the same dialect rules. */
+  get validator(): SchemaGuard { return this._guard; }
+
+  /** The tool a namespaced name stands for, if a running server offers it. */
+  resolve(name: string): NamespacedTool | undefined {
+    if (!this._index) this._index = new Map(this._backend.registry.tools().map((t) => [t.name, t]));
+    return this._index.get(name);
+  }
+
+  async call(name: string, args: Record<string, unknown> | undefined, opts: CallOptions): Promise<ToolCallOutcome> {
+    const started = Date.now();
+    const argsObj = args ?? {};
+    let authorization: AuthorizationOutcome | undefined;
+    const target = this.resolve(name);
+    const outcome = await this._call(name, target, argsObj, opts, (a) => { authorization = a; });
+    this._onDidCall.fire({
+      time: new Date(started).toISOString(), name, server: target?.server, tool: target?.tool.name, origin: opts.origin,
+      argsHash: hashArguments(argsObj), authorization, outcome: outcome.kind, durationMs: Date.now() - started,
+    });
+    return outcome;
+  }
+
+  private async _call(
+    name: string, target: NamespacedTool | undefined, args: Record<string, unknown>, opts: CallOptions,
+    noteAuthorization: (a: AuthorizationOutcome) => void,
+  ): Promise<ToolCallOutcome> {
+    const registry = this._backend.registry;
+    if (!target) return this._unknown(name);
+    const state = registry.state(target.server);
+    if (state?.kind !== 'running') {
+      return { kind: 'serverNotRunning', message: `MCP server "${target.server}" is not running (${state ? describeState(state) : 'removed'}).` };
+    }
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+      return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: the arguments must be a JSON object.` };
+    }
+    const check = this._guard.check(target.tool.inputSchema, args, name);
+    if (!check.ok) return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: ${check.message}.` };
+
+    if (this._opts.authorize) {
+      const pending: PendingToolCall = { name, server: target.server, tool: target.tool, args, origin: opts.origin };
+      let auth: AuthorizationOutcome;
+      try {
+        auth = await this._opts.authorize(pending, opts.signal);
+      } catch (e) {
+        if (opts.signal?.aborted) return cancelled(name);
+        auth = { allowed: false, by: 'policy', reason: `the permission check failed: ${errorMessage(e)}` };
+      }
+      noteAuthorization(auth);
+      if (!auth.allowed) return { kind: 'denied', by: auth.by, message: `${name} was not run: ${auth.reason}` };
+    }
+    if (opts.signal?.aborted) return cancelled(name);
+
+    const client = this._backend.clientFor(target.server);
+    if (!client) return { kind: 'serverNotRunning', message: `MCP server "${target.server}" stopped before the call could be sent.` };
+    try {
+      const request: RequestOptions = {
+        ...this._backend.requestOptions(target.server, opts.signal),
+        ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
+      };
+      const result = await client.callTool({ name: target.tool.name, arguments: args }, undefined, request) as CallToolResult;
+      return this._finish(name, target, result);
+    } catch (e) {
+      if (opts.signal?.aborted) return cancelled(name);
+      if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) return { kind: 'failed', message: `${name} timed out: ${e.message}` };
+      return { kind: 'failed', message: `${name} failed: ${errorMessage(e)}` };
+    }
+  }
+
+  private _finish(name: string, target: NamespacedTool, result: CallToolResult): ToolCallOutcome {
+    const model = toModelResult(result, this._opts.limits);
+    if (result.isError) return { kind: 'toolError', result, model };
+    const schema = target.tool.outputSchema;
+    if (schema) {
+      // A tool that promises structured output and breaks it is a server bug the model cannot fix.
+      if (result.structuredContent === undefined) return { kind: 'failed', message: `${name} returned no structured content although it declares an output schema.` };
+      const check = this._guard.getValidator(schema)(result.structuredContent);
+      if (!check.valid) return { kind: 'failed', message: `${name} returned structured content that does not match its output schema: ${check.errorMessage}.` };
+    }
+    return { kind: 'ok', result, model };
+  }
+
+  private _unknown(name: string): ToolCallOutcome {
+    const registry = this._backend.registry;
+    // Only running servers list tools; a name with a stopped server's prefix deserves that answer.
+    const owner = registry.names().find((s) => name.startsWith(`${sanitizePrefix(s)}_`) && registry.state(s)?.kind !== 'running');
+    if (owner) {
+      return { kind: 'serverNotRunning', message: `MCP server "${owner}" is not running (${describeState(registry.state(owner)!)}), so ${name} is not available.` };
+    }
+    const tools = registry.tools();
+    const prefix = name.split('_')[0];
+    const near = tools.filter((t) => t.name.startsWith(`${prefix}_`)).slice(0, 5).map((t) => t.name);
+    return { kind: 'unknownTool', message: `No tool named "${name}" is available.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}` };
+  }
+}
+
+const cancelled = (name: string): ToolCallOutcome => ({ kind: 'cancelled', message: `${name} was cancelled.` });
