@@ -77,8 +77,8 @@ describe('fixture servers (smoke)', function () {
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
-    assert.equal(pages, 3); // 7 shared tools + 5 generated, 4 per page
-    assert.equal(new Set(names).size, 12);
+    assert.equal(pages, 4); // 8 shared tools + 5 generated, 4 per page
+    assert.equal(new Set(names).size, 13);
     assert.ok(names.includes('t4'));
     await assert.rejects(client.listTools({ cursor: 'bogus' }), /Invalid cursor/);
 
