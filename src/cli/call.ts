@@ -35,6 +35,7 @@ export async function runCall(
   // suffixes of colliding ones, depend only on servers sharing that prefix), so start just those.
   const candidates = session.servers.filter((s) => name.startsWith(`${sanitizePrefix(s.name)}_`));
   const router = new ToolRouter(managerBackend(session.manager), {
+    guard: session.guard,
     authorize: async () => (opts.yes
       ? { allowed: true, by: 'user' }
       : { allowed: false, by: 'policy', reason: 'tool calls from the CLI need approval: run again with --yes to allow this call' }),

@@ -9,6 +9,7 @@ import { createEnvPreparer } from '../client/environment';
 import { McpClientManager, type DesiredServer } from '../client/manager';
 import type { ServerLog } from '../client/types';
 import { resolveServerConfig } from '../config/variables';
+import { SchemaGuard } from '../router/schemaGuard';
 import { loadConfigFile } from './loadConfig';
 
 /** `${input:id}` cannot be asked in a pipeline: it comes from SWITCHBOARD_INPUT_<ID> instead. */
@@ -16,6 +17,8 @@ export const inputEnvName = (id: string): string => `SWITCHBOARD_INPUT_${id.toUp
 
 export interface CliSession {
   manager: McpClientManager;
+  /** Also the clients' `jsonSchemaValidator`; give it to the router. */
+  guard: SchemaGuard;
   servers: DesiredServer[];
   /** Stops every server (no process is left behind) and disposes the manager. */
   close(): Promise<void>;
@@ -44,9 +47,14 @@ export async function openSession(
       stderr: (line) => { if (opts.verbose) err(`[${server}] ${line}`); },
     };
   };
-  const manager = new McpClientManager({ logFor: log, clientInfo: { name: 'mcp-switchboard-cli', version: '0.1.0' }, prepareEnv: createEnvPreparer() });
+  // One guard for the SDK clients' output checks and the router's input checks: each schema compiles once.
+  const guard = new SchemaGuard();
+  const manager = new McpClientManager({
+    logFor: log, clientInfo: { name: 'mcp-switchboard-cli', version: '0.1.0' }, prepareEnv: createEnvPreparer(), jsonSchemaValidator: guard,
+  });
   return {
     manager,
+    guard,
     servers,
     close: async () => {
       await manager.stopAll(1000);

@@ -17,6 +17,7 @@ import { LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
 import { RestartPolicy } from './restartPolicy';
 import { errored, isActive, running, starting, stopped } from './state';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { openRemote, openStdio, type OpenOptions, type TransportKind } from './transports';
 import {
   emptyCatalog, type CatalogKind, type ResolvedServer, type ServerCatalog, type ServerLog, type ServerState, type StoppedReason,
@@ -30,6 +31,11 @@ export interface ConnectionOptions {
   restartPolicy?: RestartPolicy;
   /** Grace period of a staged stop before the process tree is killed. */
   stopGraceMs?: number;
+  /**
+   * Validates tools' structured output for the SDK client. The host passes the router's guard so
+   * every schema is compiled once and follows the same dialect rules for input and output.
+   */
+  jsonSchemaValidator?: jsonSchemaValidator;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -183,7 +189,7 @@ export class McpServerConnection extends Disposable {
   }
 
   private _createClient(launch: Launch): Client {
-    const client = new Client(this._opts.clientInfo, { capabilities: {} });
+    const client = new Client(this._opts.clientInfo, { capabilities: {}, jsonSchemaValidator: this._opts.jsonSchemaValidator });
     // The SDK's built-in list-changed refresh reads only the first page and no resource
     // templates, so we follow the notifications ourselves.
     let pending = new Set<CatalogKind>();

@@ -2,6 +2,7 @@
  * The client manager: a map from server name to connection, plus a reconcile step that applies a
  * new configuration by restarting only what changed.
  */
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { diffServers, type ServerDiff } from '../config/diff';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
@@ -27,6 +28,8 @@ export interface ManagerOptions {
   prepareEnv?: (config: StdioServerConfig, server: string) => Promise<Record<string, string>>;
   restartPolicy?: () => RestartPolicy;
   stopGraceMs?: number;
+  /** Shared by every connection's SDK client (see `ConnectionOptions.jsonSchemaValidator`). */
+  jsonSchemaValidator?: jsonSchemaValidator;
 }
 
 export type ReconcileResult = ServerDiff;
@@ -155,6 +158,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       prepareEnv: this._opts.prepareEnv && ((c) => this._opts.prepareEnv!(c, desired.name)),
       restartPolicy: this._opts.restartPolicy?.(),
       stopGraceMs: this._opts.stopGraceMs,
+      jsonSchemaValidator: this._opts.jsonSchemaValidator,
     }));
     entry.conn = conn;
     store.add(conn.onDidChangeState((state) => {

@@ -6,10 +6,12 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
+/** One piece of what the model is given; the VS Code adapter maps each kind to its own part class. */
 export type ModelPart =
   | { kind: 'text'; text: string }
   | { kind: 'data'; mimeType: string; data: Uint8Array };
 
+/** A result converted for a model. */
 export interface ModelResult {
   parts: ModelPart[];
   isError: boolean;
@@ -24,6 +26,7 @@ export interface ConversionLimits {
   maxDataBytes: number;
 }
 
+/** 64 Ki characters of text keep a result well inside a model's context; images up to 4 MiB pass. */
 export const DEFAULT_LIMITS: ConversionLimits = { maxTextChars: 64 * 1024, maxDataBytes: 4 * 1024 * 1024 };
 
 type Content = CallToolResult['content'][number];
@@ -34,17 +37,20 @@ type Part = ModelPart & { note?: true };
 const isModelMedia = (mime: string | undefined) => !!mime && /^(image|audio)\//.test(mime);
 
 function convertItem(c: Content, limits: ConversionLimits, dropped: string[]): Part[] {
+  // The SDK parses results, but a server newer than it may send kinds it passes through unknown.
+  if (typeof c !== 'object' || c === null) return [{ kind: 'text', text: '[malformed content item]', note: true }];
   switch (c.type) {
     case 'text':
       return [{ kind: 'text', text: c.text }];
     case 'image':
     case 'audio': {
-      const data = Buffer.from(c.data, 'base64');
-      if (data.byteLength > limits.maxDataBytes) {
-        dropped.push(`${c.type} of ${data.byteLength} bytes`);
-        return [{ kind: 'text', text: `[${c.type} ${c.mimeType}, ${data.byteLength} bytes: too large to pass on]`, note: true }];
+      // Sized without decoding, so an oversized image costs nothing before it is dropped.
+      const size = Buffer.byteLength(c.data, 'base64');
+      if (size > limits.maxDataBytes) {
+        dropped.push(`${c.type} of ${size} bytes`);
+        return [{ kind: 'text', text: `[${c.type} ${c.mimeType}, ${size} bytes: too large to pass on]`, note: true }];
       }
-      return [{ kind: 'data', mimeType: c.mimeType, data: new Uint8Array(data) }];
+      return [{ kind: 'data', mimeType: c.mimeType, data: new Uint8Array(Buffer.from(c.data, 'base64')) }];
     }
     case 'resource': {
       const r = c.resource;
@@ -52,15 +58,21 @@ function convertItem(c: Content, limits: ConversionLimits, dropped: string[]): P
         return [{ kind: 'text', text: `Resource ${r.uri}${r.mimeType ? ` (${r.mimeType})` : ''}:\n${r.text}` }];
       }
       const blob = 'blob' in r && typeof r.blob === 'string' ? Buffer.from(r.blob, 'base64') : Buffer.alloc(0);
-      if (isModelMedia(r.mimeType) && blob.byteLength <= limits.maxDataBytes) {
-        return [{ kind: 'text', text: `Resource ${r.uri}:` }, { kind: 'data', mimeType: r.mimeType!, data: new Uint8Array(blob) }];
+      const label = `${r.uri}${r.mimeType ? ` (${r.mimeType})` : ''}`;
+      if (isModelMedia(r.mimeType)) {
+        if (blob.byteLength <= limits.maxDataBytes) {
+          return [{ kind: 'text', text: `Resource ${r.uri}:` }, { kind: 'data', mimeType: r.mimeType!, data: new Uint8Array(blob) }];
+        }
+        dropped.push(`resource ${r.uri} of ${blob.byteLength} bytes`);
+        return [{ kind: 'text', text: `[resource ${label}, ${blob.byteLength} bytes: too large to pass on]`, note: true }];
       }
-      return [{ kind: 'text', text: `[binary resource ${r.uri}${r.mimeType ? ` (${r.mimeType})` : ''}, ${blob.byteLength} bytes]` }];
+      // Other binaries (zip, pdf, …) mean nothing to a model as bytes; say what there is instead.
+      return [{ kind: 'text', text: `[binary resource ${label}, ${blob.byteLength} bytes]`, note: true }];
     }
     case 'resource_link':
       return [{ kind: 'text', text: `Resource link: ${c.uri}${c.name ? ` "${c.name}"` : ''}${c.mimeType ? ` (${c.mimeType})` : ''}${c.description ? ` — ${c.description}` : ''}` }];
     default:
-      return [{ kind: 'text', text: `[unsupported content type "${(c as { type?: string }).type}"]` }];
+      return [{ kind: 'text', text: `[unsupported content type "${String((c as { type?: unknown }).type)}"]`, note: true }];
   }
 }
 
@@ -79,6 +91,11 @@ function capText(parts: Part[], max: number): { parts: ModelPart[]; cut: number 
   return { parts: out, cut };
 }
 
+/**
+ * The result as a model should get it: every content item converted, structured content added as
+ * JSON when no text item already carries it, and the whole cut to `limits` with a closing note.
+ * The caller keeps `result` itself for the user; nothing here modifies it.
+ */
 export function toModelResult(result: CallToolResult, limits: ConversionLimits = DEFAULT_LIMITS): ModelResult {
   const dropped: string[] = [];
   const converted = (result.content ?? []).flatMap((c) => convertItem(c, limits, dropped));

@@ -28,6 +28,7 @@ export interface RouterBackend {
   requestOptions(server: string, signal?: AbortSignal): RequestOptions;
 }
 
+/** Adapts the client manager: a server's client and timeout come from its current connection. */
 export function managerBackend(manager: McpClientManager): RouterBackend {
   return {
     registry: manager,
@@ -41,10 +42,17 @@ export interface RouterOptions {
   limits?: ConversionLimits;
   /** Told once per tool schema that cannot be compiled (the call then goes unchecked). */
   onSchemaProblem?: (server: string, tool: string, message: string) => void;
+  /**
+   * The guard to validate with; pass the one the SDK clients were given as `jsonSchemaValidator`
+   * so each schema is compiled once for both. A private one by default.
+   */
+  guard?: SchemaGuard;
 }
 
+/** sha256 of the arguments' canonical JSON: the audit log can match calls without holding values. */
 export const hashArguments = (args: unknown): string => createHash('sha256').update(canonicalJson(args ?? {})).digest('hex');
 
+/** Resolves, checks, authorizes and sends tool calls; see the file comment. */
 export class ToolRouter extends Disposable {
   private _index?: Map<string, NamespacedTool>;
   private readonly _guard: SchemaGuard;
@@ -54,10 +62,7 @@ export class ToolRouter extends Disposable {
 
   constructor(private readonly _backend: RouterBackend, private readonly _opts: RouterOptions = {}) {
     super();
-    this._guard = new SchemaGuard((message, name) => {
-      const t = name ? this.resolve(name) : undefined;
-      if (t) this._opts.onSchemaProblem?.(t.server, t.tool.name, message);
-    });
+    this._guard = _opts.guard ?? new SchemaGuard();
     // The index is rebuilt lazily on the next lookup after any change: O(1) per call, no work per event.
     const invalidate = () => { this._index = undefined; };
     const r = _backend.registry;
@@ -66,7 +71,7 @@ export class ToolRouter extends Disposable {
     this._register(r.onDidChangeServers(invalidate));
   }
 
-  /** The validator the SDK clients should use for `outputSchema`, with the same dialect rules. */
+  /** The guard this router validates with; also an SDK `jsonSchemaValidator` with the same dialect rules. */
   get validator(): SchemaGuard { return this._guard; }
 
   /** The tool a namespaced name stands for, if a running server offers it. */
@@ -75,12 +80,17 @@ export class ToolRouter extends Disposable {
     return this._index.get(name);
   }
 
+  /**
+   * Runs one call to the end and always resolves (it never throws): the outcome says how it went.
+   * An unknown tool or a stopped server answers at once, without waiting for anything.
+   */
   async call(name: string, args: Record<string, unknown> | undefined, opts: CallOptions): Promise<ToolCallOutcome> {
     const started = Date.now();
     const argsObj = args ?? {};
     let authorization: AuthorizationOutcome | undefined;
     const target = this.resolve(name);
-    const outcome = await this._call(name, target, argsObj, opts, (a) => { authorization = a; });
+    const outcome = await this._call(name, target, argsObj, opts, (a) => { authorization = a; })
+      .catch((e: unknown): ToolCallOutcome => ({ kind: 'failed', message: `${name} failed: ${errorMessage(e)}` }));
     this._onDidCall.fire({
       time: new Date(started).toISOString(), name, server: target?.server, tool: target?.tool.name, origin: opts.origin,
       argsHash: hashArguments(argsObj), authorization, outcome: outcome.kind, durationMs: Date.now() - started,
@@ -93,6 +103,7 @@ export class ToolRouter extends Disposable {
     noteAuthorization: (a: AuthorizationOutcome) => void,
   ): Promise<ToolCallOutcome> {
     const registry = this._backend.registry;
+    if (opts.signal?.aborted) return cancelled(name);
     if (!target) return this._unknown(name);
     const state = registry.state(target.server);
     if (state?.kind !== 'running') {
@@ -102,13 +113,15 @@ export class ToolRouter extends Disposable {
       return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: the arguments must be a JSON object.` };
     }
     const check = this._guard.check(target.tool.inputSchema, args, name);
+    if (check.ok && check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, check.unchecked);
     if (!check.ok) return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: ${check.message}.` };
 
     if (this._opts.authorize) {
       const pending: PendingToolCall = { name, server: target.server, tool: target.tool, args, origin: opts.origin };
       let auth: AuthorizationOutcome;
       try {
-        auth = await this._opts.authorize(pending, opts.signal);
+        // A hook that ignores the signal (a prompt nobody answers) must not keep a cancelled call alive.
+        auth = await untilAborted(this._opts.authorize(pending, opts.signal), opts.signal);
       } catch (e) {
         if (opts.signal?.aborted) return cancelled(name);
         auth = { allowed: false, by: 'policy', reason: `the permission check failed: ${errorMessage(e)}` };
@@ -162,3 +175,15 @@ export class ToolRouter extends Disposable {
 }
 
 const cancelled = (name: string): ToolCallOutcome => ({ kind: 'cancelled', message: `${name} was cancelled.` });
+
+/** `p`, or a rejection as soon as `signal` aborts, whichever comes first. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason ?? new Error('aborted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
+}

@@ -3,25 +3,34 @@
  * invalid call is answered at once with the field that is wrong and the server never sees it.
  *
  * Dialects: MCP (2025-11-25) says a schema without `$schema` is JSON Schema 2020-12; older servers
- * often declare draft-07 (zod-to-json-schema does). Each dialect gets its own Ajv instance, and a
- * compiled validator is cached per schema object, so the call path pays for compilation once.
+ * often declare draft-07 (zod-to-json-schema does). Each dialect gets its own Ajv instance. The
+ * same guard serves the SDK client as its `jsonSchemaValidator`, so output schemas follow the same
+ * rules as input schemas.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { canonicalJson } from '../config/diff';
 
-type Dialect = 'draft-07' | '2019-09' | '2020-12';
+export type Dialect = 'draft-07' | '2019-09' | '2020-12';
 
-export type ArgumentCheck = { ok: true } | { ok: false; message: string };
+/**
+ * `unchecked` is set on the first check of a schema that cannot be compiled (and only then), so a
+ * caller can report it once with its own context.
+ */
+export type ArgumentCheck = { ok: true; unchecked?: string } | { ok: false; message: string };
 
 /** At most this many problems are named; a model fixes the first few and tries again. */
 const MAX_ERRORS = 4;
 
+/** The dialect a schema is written in: its `$schema`, or 2020-12 as MCP specifies when absent. */
 export function dialectOf(schema: object): Dialect {
   const declared = (schema as { $schema?: unknown }).$schema;
   if (typeof declared !== 'string') return '2020-12';
+  // Classic Ajv is draft-07 and reads draft-06 as is; draft-04 only where it shares draft-06's
+  // syntax (a boolean `exclusiveMaximum` or an `id` fails to compile and falls back, see `check`).
   if (/draft-0[4-7]/.test(declared)) return 'draft-07';
   if (/2019-09/.test(declared)) return '2019-09';
   return '2020-12';
@@ -29,62 +38,99 @@ export function dialectOf(schema: object): Dialect {
 
 export class SchemaGuard implements jsonSchemaValidator {
   private readonly _ajv = new Map<Dialect, Ajv>();
-  private readonly _compiled = new WeakMap<object, ValidateFunction | Error>();
+  /** Fast path: the very schema object seen before (the catalog keeps its tools' objects). */
+  private readonly _byObject = new WeakMap<object, ValidateFunction | Error>();
+  /**
+   * Re-listing tools yields new objects with the same content; keying by content compiles each
+   * distinct schema once, keeps Ajv's own cache from growing with every refresh, and reports a
+   * broken schema once rather than once per refresh.
+   */
+  private readonly _byContent = new Map<string, ValidateFunction | Error>();
 
-  /** `onSchemaError` hears once per schema that cannot be compiled (see `check`), with the caller's context. */
+  /** `onSchemaError` hears once per schema that cannot be compiled, with the caller's context. */
   constructor(private readonly _onSchemaError?: (message: string, context?: string) => void) {}
 
   /**
    * Validates `args` against `schema`. A schema that cannot be compiled does not make its tool
-   * unusable: the call goes through unchecked (the server still validates) and the problem is
-   * reported once, because a model cannot fix a server's broken schema.
+   * unusable: the call goes through unchecked (the server still validates its own input) and the
+   * problem is reported once, because a model cannot fix a server's broken schema.
    */
-  check(schema: object | undefined, args: unknown, context?: string): ArgumentCheck {
-    if (!schema) return { ok: true };
-    const validate = this._validator(schema, context);
-    if (validate instanceof Error) return { ok: true };
+  check(schema: unknown, args: unknown, context?: string): ArgumentCheck {
+    // MCP requires an object schema; anything else (absent, `true`) constrains nothing we can check.
+    if (!isObject(schema)) return { ok: true };
+    const { validate, fresh } = this._validator(schema, context);
+    if (validate instanceof Error) return fresh ? { ok: true, unchecked: `cannot compile schema: ${validate.message}` } : { ok: true };
     if (validate(args)) return { ok: true };
     return { ok: false, message: describeErrors(validate.errors ?? []) };
   }
 
-  /** For the SDK client's own `structuredContent` vs `outputSchema` check, with the same dialect rules. */
+  /**
+   * The SDK's `jsonSchemaValidator`: the client checks `structuredContent` against `outputSchema`
+   * with it. Compilation waits for the first use, because the SDK asks for a validator for every
+   * listed tool and most are never called.
+   */
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
     return (input) => {
-      const validate = this._validator(schema as object);
-      if (validate instanceof Error || validate(input)) return { valid: true, data: input as T, errorMessage: undefined };
+      const validate = isObject(schema) ? this._validator(schema).validate : undefined;
+      if (!validate || validate instanceof Error || validate(input)) return { valid: true, data: input as T, errorMessage: undefined };
       return { valid: false, data: undefined, errorMessage: describeErrors(validate.errors ?? [], 'value') };
     };
   }
 
-  private _validator(schema: object, context?: string): ValidateFunction | Error {
-    const cached = this._compiled.get(schema);
-    if (cached) return cached;
-    let result: ValidateFunction | Error;
-    try {
-      const ajv = this._instance(dialectOf(schema));
-      // Ajv keeps schemas with an `$id` by that id and refuses a second compile of the same id.
-      const id = (schema as { $id?: unknown }).$id;
-      result = (typeof id === 'string' && ajv.getSchema(id)) || ajv.compile(schema);
-    } catch (e) {
-      result = e instanceof Error ? e : new Error(String(e));
-      this._onSchemaError?.(`cannot compile schema: ${result.message}`, context);
+  private _validator(schema: object, context?: string): { validate: ValidateFunction | Error; fresh: boolean } {
+    const seen = this._byObject.get(schema);
+    if (seen) return { validate: seen, fresh: false };
+    const key = canonicalJson(schema);
+    let validate = this._byContent.get(key);
+    const fresh = !validate;
+    if (!validate) {
+      validate = this._compile(schema);
+      this._byContent.set(key, validate);
+      if (validate instanceof Error) this._onSchemaError?.(`cannot compile schema: ${validate.message}`, context);
     }
-    this._compiled.set(schema, result);
-    return result;
+    this._byObject.set(schema, validate);
+    return { validate, fresh };
+  }
+
+  private _compile(schema: object): ValidateFunction | Error {
+    const dialect = dialectOf(schema);
+    try {
+      return this._instance(dialect).compile(schema);
+    } catch (e) {
+      // Ajv registers every `$id` per instance and refuses a second schema under the same id with
+      // different content (two servers, or a server that changed a tool). Such a schema gets an
+      // instance of its own rather than someone else's validator.
+      if (!/already exists|resolves to more than one schema/.test(String((e as Error)?.message))) return asError(e);
+      try {
+        return newAjv(dialect).compile(schema);
+      } catch (e2) {
+        return asError(e2);
+      }
+    }
   }
 
   private _instance(dialect: Dialect): Ajv {
     let ajv = this._ajv.get(dialect);
     if (!ajv) {
-      // strict: false — servers use annotations and keywords Ajv does not know; they are not errors.
-      const opts = { strict: false, allErrors: true, validateSchema: false };
-      ajv = dialect === 'draft-07' ? new Ajv(opts) : dialect === '2019-09' ? new Ajv2019(opts) : new Ajv2020(opts);
-      addFormats(ajv);
+      ajv = newAjv(dialect);
       this._ajv.set(dialect, ajv);
     }
     return ajv;
   }
 }
+
+function newAjv(dialect: Dialect): Ajv {
+  // strict: false — servers use annotations and keywords Ajv does not know; they are not errors.
+  // validateSchema: false — a schema is compiled as far as Ajv can; whatever it cannot compile is
+  // reported by `check`, and a meta-schema lint would only refuse more tools.
+  const opts = { strict: false, allErrors: true, validateSchema: false };
+  const ajv = dialect === 'draft-07' ? new Ajv(opts) : dialect === '2019-09' ? new Ajv2019(opts) : new Ajv2020(opts);
+  addFormats(ajv);
+  return ajv;
+}
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 /** `/location/lat` → `location.lat`, `/items/0` → `items[0]`. */
 function fieldOf(instancePath: string, child?: string): string {
@@ -99,8 +145,12 @@ function describeError(e: ErrorObject, noun: string): string | undefined {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required': return `missing required ${noun} "${fieldOf(e.instancePath, String(p.missingProperty))}"`;
+    case 'dependentRequired':
+    case 'dependencies':
+      return `missing ${noun} "${fieldOf(e.instancePath, String(p.missingProperty))}" (required when "${fieldOf(e.instancePath, String(p.property))}" is given)`;
     case 'additionalProperties': return `unexpected ${noun} "${fieldOf(e.instancePath, String(p.additionalProperty))}"`;
     case 'unevaluatedProperties': return `unexpected ${noun} "${fieldOf(e.instancePath, String(p.unevaluatedProperty))}"`;
+    case 'false schema': return field ? `unexpected ${noun} "${field}"` : `${at} are not allowed`;
     case 'type': return `${at} must be ${String(p.type).replace(/,/g, ' or ')}`;
     case 'enum': return `${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const': return `${at} must be ${JSON.stringify(p.allowedValue)}`;
@@ -110,6 +160,7 @@ function describeError(e: ErrorObject, noun: string): string | undefined {
   }
 }
 
+/** Ajv's errors as one line naming each field, the first few only. */
 export function describeErrors(errors: readonly ErrorObject[], noun = 'argument'): string {
   const lines = [...new Set(errors.map((e) => describeError(e, noun)).filter((m): m is string => !!m))];
   if (!lines.length) return errors.length ? `${errors[0].message ?? 'invalid'}` : 'invalid';

@@ -16,9 +16,12 @@ import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher } from './configWatcher';
 import { InputStore } from './inputs';
 import type { ServerLogs } from './logs';
+import { SchemaGuard } from '../router/schemaGuard';
 
 export class ServersFeature extends Disposable {
   readonly manager: McpClientManager;
+  /** Checks tools' output for the SDK clients and arguments for the router, compiling each schema once. */
+  readonly schemaGuard = new SchemaGuard();
   private readonly _watcher = this._register(new ConfigWatcher());
   private readonly _diagnostics = this._register(new ConfigDiagnostics());
   private readonly _inputs: InputStore;
@@ -35,6 +38,7 @@ export class ServersFeature extends Disposable {
       logFor: (s) => _logs.logFor(s),
       clientInfo: { name: 'mcp-switchboard', version },
       prepareEnv: createEnvPreparer(),
+      jsonSchemaValidator: this.schemaGuard,
     }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));

@@ -3,7 +3,8 @@
 // and calls to different servers running side by side.
 import assert from 'node:assert/strict';
 import { ToolRouter, managerBackend } from '../../src/router/router';
-import type { Authorizer, CallRecord } from '../../src/router/types';
+import type { ModelPart } from '../../src/router/results';
+import type { Authorizer, CallRecord, PendingToolCall } from '../../src/router/types';
 import { fixtureServer, testManager, waitFor } from './helpers';
 
 describe('router (real fixture processes)', function () {
@@ -16,9 +17,13 @@ describe('router (real fixture processes)', function () {
   const calls = (server: string, tool: string) => logs.get(server)!.stderrLines.filter((l) => l.includes(` call ${tool} `));
 
   before(async () => {
-    await manager.reconcile([fixtureServer('alpha', 'echo'), fixtureServer('beta', 'echo')]);
+    await manager.reconcile([
+      fixtureServer('alpha', 'echo', { env: { FIXTURE_MEDIA: '1' } }), fixtureServer('beta', 'echo'),
+      fixtureServer('gamma', 'echo', { requestTimeoutMs: 300 }), fixtureServer('dies', 'exit-at-start'),
+    ]);
     assert.equal(manager.state('alpha')?.kind, 'running');
     assert.equal(manager.state('beta')?.kind, 'running');
+    assert.equal(manager.state('dies')?.kind, 'error');
   });
   after(async () => { router.dispose(); await manager.stopAll(500); manager.dispose(); });
   beforeEach(() => { authorize = undefined; records.length = 0; });
@@ -74,6 +79,59 @@ describe('router (real fixture processes)', function () {
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(!calls('alpha', 'echo').some((l) => l.includes('secret-denied')));
     assert.deepEqual(records[0].authorization, { allowed: false, by: 'user', reason: 'the user declined' });
+  });
+
+  it('converts every content kind a real server sends', async () => {
+    const out = await router.call('alpha_media', {}, { origin: 'manual' });
+    assert.equal(out.kind, 'ok');
+    const parts = (out as { model: { parts: ModelPart[] } }).model.parts;
+    assert.deepEqual(parts.map((p) => (p.kind === 'text' ? p.text : `${p.mimeType}:${Buffer.from(p.data).toString()}`)), [
+      'media follows',
+      'image/png:fixture-png',
+      'audio/wav:fixture-wav',
+      'Resource fixture://hello (text/plain):\nHello from the fixture',
+      '[binary resource fixture://blob (application/octet-stream), 4 bytes]',
+      'Resource link: fixture://item/7 "item 7" (text/plain)',
+    ]);
+  });
+
+  it('asks the authorization hook with the whole pending call and records its answer', async () => {
+    const asked: PendingToolCall[] = [];
+    authorize = async (c) => { asked.push(c); return { allowed: true, by: 'user', rule: 'once' }; };
+    assert.equal((await router.call('alpha_echo', { text: 'allowed' }, { origin: 'gateway' })).kind, 'ok');
+    assert.equal(asked.length, 1);
+    assert.deepEqual({ ...asked[0], tool: asked[0].tool.name }, { name: 'alpha_echo', server: 'alpha', tool: 'echo', args: { text: 'allowed' }, origin: 'gateway' });
+    assert.deepEqual(records[0].authorization, { allowed: true, by: 'user', rule: 'once' });
+    assert.equal(records[0].origin, 'gateway');
+  });
+
+  it('a cancellation while the hook is still asking ends the call at once, unsent', async () => {
+    authorize = () => new Promise(() => undefined); // a prompt nobody answers
+    const ac = new AbortController();
+    const pending = router.call('alpha_echo', { text: 'never-asked-out' }, { origin: 'chat', signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    assert.equal((await pending).kind, 'cancelled');
+    const pre = new AbortController();
+    pre.abort();
+    assert.equal((await router.call('alpha_echo', { text: 'never-asked-out' }, { origin: 'chat', signal: pre.signal })).kind, 'cancelled');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(!calls('alpha', 'echo').some((l) => l.includes('never-asked-out')));
+  });
+
+  it('a call that outlives the server\'s request timeout fails with a clear message', async () => {
+    const t0 = Date.now();
+    const out = await router.call('gamma_slow', { ms: 5000 }, { origin: 'cli' });
+    assert.equal(out.kind, 'failed');
+    assert.match((out as { message: string }).message, /gamma_slow timed out/);
+    assert.ok(Date.now() - t0 < 2000);
+  });
+
+  it('a tool of a server in error names the server and its error', async () => {
+    const t0 = Date.now();
+    const out = await router.call('dies_echo', { text: 'x' }, { origin: 'chat' });
+    assert.equal(out.kind, 'serverNotRunning');
+    assert.match((out as { message: string }).message, /MCP server "dies" is not running \(error: .*exit/i);
+    assert.ok(Date.now() - t0 < 100);
   });
 
   it('passes progress notifications to the caller', async () => {

@@ -62,6 +62,25 @@ describe('router: results for the model', () => {
     assert.match(renderResultText(result), /x{100}\n\nx{100}\n\n\[image\/png, 50 bytes\]/);
   });
 
+  it('drops an oversized embedded image resource with a note, never cutting the notes', () => {
+    const result: CallToolResult = { content: [
+      { type: 'resource', resource: { uri: 'file:///big.png', mimeType: 'image/png', blob: b64('z'.repeat(40)) } },
+      { type: 'text', text: 'y'.repeat(30) },
+    ] };
+    const m = toModelResult(result, { maxTextChars: 10, maxDataBytes: 20 });
+    assert.equal(m.parts.filter((p) => p.kind === 'data').length, 0);
+    const t = texts(m.parts);
+    assert.equal(t[0], '[resource file:///big.png (image/png), 40 bytes: too large to pass on]');
+    assert.equal(t[1], 'y'.repeat(10));
+    assert.match(m.truncated!, /20 of 30 characters cut; resource file:\/\/\/big.png of 40 bytes left out/);
+  });
+
+  it('keeps the default budget at 64 KiB of text', () => {
+    const m = toModelResult({ content: [{ type: 'text', text: 'a'.repeat(70_000) }] });
+    assert.equal(texts(m.parts)[0].length, 64 * 1024);
+    assert.match(m.truncated!, new RegExp(`${70_000 - 64 * 1024} of 70000 characters cut`));
+  });
+
   it('renders a whole result as text for an editor', () => {
     assert.equal(renderResultText({ content: [{ type: 'text', text: 'a' }], structuredContent: { n: 1 }, isError: true }),
       'Tool error:\na\n\nStructured content:\n{\n  "n": 1\n}\n');

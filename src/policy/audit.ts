@@ -1,0 +1,152 @@
+/**
+ * The audit log: one JSON line per tool call, saying who called what, how it was authorized and
+ * how it ended. Never the arguments or the result — they may hold secrets — only a hash of the
+ * arguments, enough to tell two calls apart or match a call someone reports.
+ *
+ * Logging must never break a call: writes are queued one after another (lines never interleave),
+ * and a failure goes to `onError` instead of the caller.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { CallOrigin, CallRecord, OutcomeKind } from '../router/types';
+
+/** One line of the log. Field order here is the order in the file. */
+export interface AuditEntry {
+  /** ISO 8601. */
+  time: string;
+  /** Absent when the namespaced name matched no server. */
+  server?: string;
+  /** The server's own tool name. */
+  tool?: string;
+  /** The namespaced name the caller used. */
+  name: string;
+  origin: CallOrigin;
+  /** sha256 of the arguments' canonical JSON. */
+  argsHash: string;
+  /** What the policy said; absent when the call ended before authorization (unknown tool, bad arguments). */
+  decision?: 'allow' | 'ask' | 'deny';
+  /** Who settled it: the policy alone, the user answering a prompt, or the host's own confirmation. */
+  decidedBy?: 'policy' | 'user' | 'host';
+  /** Id of the rule that allowed or denied the call. */
+  rule?: string;
+  outcome: OutcomeKind;
+  durationMs: number;
+}
+
+const FIELDS: readonly (keyof AuditEntry)[] = [
+  'time', 'server', 'tool', 'name', 'origin', 'argsHash', 'decision', 'decidedBy', 'rule', 'outcome', 'durationMs',
+];
+
+/**
+ * The log line for a router call record. A call the user answered counts as `ask` whatever they
+ * answered (the outcome says whether it ran); the host's own confirmation counts as `allow`.
+ */
+export function auditEntryFromCall(record: CallRecord): AuditEntry {
+  const entry: AuditEntry = {
+    time: record.time, server: record.server, tool: record.tool, name: record.name, origin: record.origin,
+    argsHash: record.argsHash, outcome: record.outcome, durationMs: record.durationMs,
+  };
+  const auth = record.authorization;
+  if (auth) {
+    entry.decidedBy = auth.by;
+    entry.decision = auth.by === 'user' ? 'ask' : auth.allowed ? 'allow' : 'deny';
+    if (auth.allowed && auth.rule) entry.rule = auth.rule;
+  }
+  return entry;
+}
+
+/** Only the known fields, in a fixed order, so an entry built with extra properties cannot leak them. */
+export function formatAuditLine(entry: AuditEntry): string {
+  const out: Record<string, unknown> = {};
+  for (const key of FIELDS) if (entry[key] !== undefined) out[key] = entry[key];
+  return JSON.stringify(out) + '\n';
+}
+
+export interface AuditLogOptions {
+  /** The log file; its directory is created on the first write. */
+  file: string;
+  /** Size at which the file is moved to `<file>.1` (replacing the previous one). Default 5 MB. */
+  maxBytes?: number;
+  /** Told about every failed write; the entry is then lost, the call unaffected. */
+  onError?: (error: unknown) => void;
+}
+
+export const DEFAULT_AUDIT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Appends audit entries to a file; see the file comment. */
+export class AuditLog {
+  private _queue: Promise<void> = Promise.resolve();
+  private readonly _maxBytes: number;
+
+  constructor(private readonly _options: AuditLogOptions) {
+    this._maxBytes = _options.maxBytes ?? DEFAULT_AUDIT_MAX_BYTES;
+  }
+
+  get file(): string { return this._options.file; }
+
+  /** Queues one line. The promise resolves once it is written or has failed; it never rejects. */
+  append(entry: AuditEntry): Promise<void> {
+    const line = formatAuditLine(entry);
+    this._queue = this._queue.then(() => this._write(line)).catch((e: unknown) => {
+      try { this._options.onError?.(e); } catch { /* a faulty reporter must not break the queue */ }
+    });
+    return this._queue;
+  }
+
+  /** Resolves when every line queued so far has been written (or has failed). */
+  flush(): Promise<void> {
+    return this._queue;
+  }
+
+  /**
+   * The last `n` entries, oldest first, across the current file and the rotated one. Lines that
+   * are not valid JSON (a torn write after a crash) are skipped.
+   */
+  async readRecent(n: number): Promise<AuditEntry[]> {
+    await this.flush();
+    if (n <= 0) return [];
+    let entries = await readEntries(this.file);
+    if (entries.length < n) entries = [...await readEntries(`${this.file}.1`), ...entries];
+    return entries.slice(-n);
+  }
+
+  private async _write(line: string): Promise<void> {
+    const file = this.file;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // Stat each time rather than counting: another process (the CLI) may append to the same file.
+    const size = await fs.stat(file).then((s) => s.size, () => 0);
+    if (size > 0 && size + Buffer.byteLength(line) > this._maxBytes) {
+      await fs.rename(file, `${file}.1`);
+    } else if (size > 0 && !(await endsWithNewline(file, size))) {
+      // A crash mid-line left a torn line; start afresh so this entry is not glued to it.
+      line = '\n' + line;
+    }
+    await fs.appendFile(file, line, { encoding: 'utf8', mode: 0o600 });
+  }
+}
+
+async function endsWithNewline(file: string, size: number): Promise<boolean> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+    return buffer[0] === 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readEntries(file: string): Promise<AuditEntry[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const entries: AuditEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try { entries.push(JSON.parse(line) as AuditEntry); } catch { /* torn line */ }
+  }
+  return entries;
+}
