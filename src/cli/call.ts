@@ -1,13 +1,20 @@
 /**
  * `switchboard call <tool> '<json>'`: one tool call through the same router, schema guard and
- * authorization step the extension uses. Without `--yes` nothing is sent (exit 3): a pipeline has
- * nobody to ask. Exit codes: 0 ok, 1 the tool failed or could not be reached, 2 bad input
- * (config, JSON, or arguments the tool's schema rejects; the field is named), 3 not allowed.
+ * permission policy the extension uses. A call the policy would ask about runs only with `--yes`
+ * (an "allow once"); a pipeline has nobody to ask, so otherwise nothing is sent (exit 3). Allow
+ * rules from `switchboard allow` let it run without `--yes`; deny rules win even over `--yes`.
+ * Every call is appended to the audit log. Exit codes: 0 ok, 1 the tool failed or could not be
+ * reached, 2 bad input (config, JSON, or arguments the tool's schema rejects; the field is named),
+ * 3 not allowed.
  */
 import { sanitizePrefix } from '../client/namespacing';
+import { auditEntryFromCall } from '../policy/audit';
+import { createAuthorizer } from '../policy/authorizer';
+import { DEFAULT_POLICY_SETTINGS } from '../policy/types';
 import { renderResultText } from '../router/results';
 import { ToolRouter, managerBackend } from '../router/router';
 import type { ToolCallOutcome } from '../router/types';
+import { openPolicy } from './permissions';
 import { openSession } from './session';
 
 export interface CallOptions { config?: string; json?: boolean; yes?: boolean; verbose?: boolean }
@@ -34,13 +41,20 @@ export async function runCall(
   // Only servers whose prefix the name starts with can own it (namespaced names, and the hash
   // suffixes of colliding ones, depend only on servers sharing that prefix), so start just those.
   const candidates = session.servers.filter((s) => name.startsWith(`${sanitizePrefix(s.name)}_`));
+  const policy = await openPolicy(session.configFile, err);
   const router = new ToolRouter(managerBackend(session.manager), {
     guard: session.guard,
-    authorize: async () => (opts.yes
-      ? { allowed: true, by: 'user' }
-      : { allowed: false, by: 'policy', reason: 'tool calls from the CLI need approval: run again with --yes to allow this call' }),
+    authorize: createAuthorizer({
+      store: policy.store,
+      // The read-only shortcut is an editor setting; a pipeline gets the strict default.
+      settings: () => DEFAULT_POLICY_SETTINGS,
+      serverTools: (server) => session.manager.catalog(server)?.tools ?? [],
+      prompt: opts.yes ? async () => 'allowOnce' : undefined,
+      unattended: `Tool calls from the CLI need approval: run again with --yes to allow this call, or \`switchboard allow ${name}\` to allow it from now on.`,
+    }),
     onSchemaProblem: (server, tool, m) => err(`warning: ${server}/${tool}: ${m}; arguments not checked`),
   });
+  router.onDidCall((record) => void policy.audit.append(auditEntryFromCall(record)));
   try {
     await session.manager.reconcile(candidates);
     for (const s of candidates) {
@@ -60,6 +74,7 @@ export async function runCall(
     return EXIT[outcome.kind];
   } finally {
     router.dispose();
+    await policy.audit.flush();
     await session.close();
   }
 }

@@ -2,6 +2,7 @@
 import { runCall } from './call';
 import { runCheck } from './check';
 import { runList } from './list';
+import { runGrant, runPermissions, runRevoke } from './permissions';
 
 const USAGE = `usage:
   switchboard check [--config FILE]          validate a config file (default .vscode/switchboard.json)
@@ -9,15 +10,24 @@ const USAGE = `usage:
                                              connect every server and list its tools
   switchboard call  <tool> ['<json args>'] [--config FILE] [--yes] [--json] [--verbose]
                                              call one namespaced tool through the router;
-                                             exit 0 ok, 1 tool failed, 2 bad input, 3 not allowed`;
+                                             exit 0 ok, 1 tool failed, 2 bad input, 3 not allowed
+  switchboard allow <tool|server> [--scope always|workspace] [--config FILE]
+                                             let calls run without --yes (pins the definition)
+  switchboard deny  <tool|server> [--scope always|workspace] [--config FILE]
+  switchboard permissions [--json] [--config FILE]   list stored rules with their ids
+  switchboard revoke <rule-id>                remove a rule
+rules and the audit log (audit.jsonl) live in the user data folder (SWITCHBOARD_HOME overrides)`;
+
+/** Flags that take a value (`--config FILE` or `--config=FILE`); every other flag is a switch. */
+const VALUED = ['config', 'scope'];
 
 function parseArgs(argv: string[]): { command?: string; flags: Record<string, string | boolean>; rest: string[] } {
   const flags: Record<string, string | boolean> = {};
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--config') flags.config = argv[++i] ?? '';
-    else if (a.startsWith('--config=')) flags.config = a.slice('--config='.length);
+    const valued = VALUED.find((f) => a === `--${f}` || a.startsWith(`--${f}=`));
+    if (valued) flags[valued] = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i] ?? '';
     else if (a.startsWith('--')) flags[a.slice(2)] = true;
     else rest.push(a);
   }
@@ -33,6 +43,11 @@ async function main(): Promise<number> {
     case 'check': return runCheck({ config }, out);
     case 'list': return runList({ config, json: !!flags.json, verbose: !!flags.verbose }, out, err);
     case 'call': return runCall(rest[0], rest[1], { config, json: !!flags.json, yes: !!flags.yes, verbose: !!flags.verbose }, out, err);
+    case 'allow':
+    case 'deny':
+      return runGrant(command, rest[0], { config, scope: typeof flags.scope === 'string' ? flags.scope : undefined, verbose: !!flags.verbose }, out, err);
+    case 'permissions': return runPermissions({ config, json: !!flags.json }, out, err);
+    case 'revoke': return runRevoke(rest[0], { config }, out, err);
     default:
       err(USAGE);
       return command === undefined || flags.help ? 0 : 2;

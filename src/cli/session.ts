@@ -20,6 +20,8 @@ export interface CliSession {
   /** Also the clients' `jsonSchemaValidator`; give it to the router. */
   guard: SchemaGuard;
   servers: DesiredServer[];
+  /** The config file's absolute path. */
+  configFile: string;
   /** Stops every server (no process is left behind) and disposes the manager. */
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function openSession(
   return {
     manager,
     guard,
+    configFile: loaded.file,
     servers,
     close: async () => {
       await manager.stopAll(1000);

@@ -50,7 +50,7 @@ export function auditEntryFromCall(record: CallRecord): AuditEntry {
   if (auth) {
     entry.decidedBy = auth.by;
     entry.decision = auth.by === 'user' ? 'ask' : auth.allowed ? 'allow' : 'deny';
-    if (auth.allowed && auth.rule) entry.rule = auth.rule;
+    if (auth.rule) entry.rule = auth.rule;
   }
   return entry;
 }

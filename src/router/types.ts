@@ -16,9 +16,10 @@ export interface PendingToolCall {
   origin: CallOrigin;
 }
 
+/** `rule` is the id of the stored rule that decided (or that the user's answer created). */
 export type AuthorizationOutcome =
   | { allowed: true; by: 'policy' | 'user' | 'host'; rule?: string }
-  | { allowed: false; by: 'policy' | 'user'; reason: string };
+  | { allowed: false; by: 'policy' | 'user'; reason: string; rule?: string };
 
 export type Authorizer = (call: PendingToolCall, signal?: AbortSignal) => Promise<AuthorizationOutcome>;
 

@@ -8,9 +8,12 @@ import { fixturePath } from '../fixtures/spawn';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
+/** The CLI's user data folder (rules, audit log) for this suite: never the real one. */
+let home = '';
+
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, SWITCHBOARD_HOME: home, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });
@@ -29,6 +32,7 @@ describe('switchboard CLI', function () {
   const marker = `sb-cli-${process.pid}-${Date.now()}`;
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-cli-'));
+    home = path.join(dir, 'user-data');
     fs.mkdirSync(path.join(dir, '.vscode'));
     fs.writeFileSync(path.join(dir, '.vscode', 'switchboard.json'), JSON.stringify({
       servers: {
@@ -121,5 +125,53 @@ describe('switchboard CLI', function () {
     assert.match(dead.stderr, /MCP server "dies" is not running/);
     assert.match(dead.stderr, /boom: missing API key/);
     assert.deepEqual(leftovers(marker), []);
+  });
+
+  it('allow pins a tool so call runs without --yes; deny wins even over --yes; revoke removes both', async () => {
+    const allow = await run(['allow', 'echo_echo'], dir);
+    assert.equal(allow.code, 0, allow.stderr);
+    assert.match(allow.stdout, /^allowed: \S+ +allow +always +echo\/echo /m);
+    assert.match(allow.stdout, /pinned: echo$/m);
+    const rules = JSON.parse((await run(['permissions', '--json'], dir)).stdout) as { id: string; pins: Record<string, unknown> }[];
+    assert.equal(rules.length, 1);
+    assert.deepEqual(Object.keys(rules[0].pins), ['echo']);
+    if (process.platform !== 'win32') assert.equal(fs.statSync(path.join(home, 'permissions.json')).mode & 0o777, 0o600);
+
+    const allowed = await run(['call', 'echo_echo', '{"text":"allowed by rule"}'], dir);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.equal(allowed.stdout, 'allowed by rule\n');
+    const other = await run(['call', 'echo_add', '{"a":1,"b":1}'], dir);
+    assert.equal(other.code, 3, 'the rule covers echo_echo only');
+
+    const deny = await run(['deny', 'echo', '--scope', 'workspace'], dir);
+    assert.equal(deny.code, 0, deny.stderr);
+    const denied = await run(['call', 'echo_echo', '{"text":"denied by rule"}', '--yes'], dir);
+    assert.equal(denied.code, 3);
+    assert.match(denied.stderr, /Denied by your rule for server "echo" \(workspace\)/);
+    assert.doesNotMatch(serverLog(), /denied by rule/);
+
+    const listed = (await run(['permissions'], dir)).stdout.trim().split('\n');
+    assert.equal(listed.length, 2);
+    for (const line of listed) assert.equal((await run(['revoke', line.split(' ')[0]], dir)).code, 0);
+    assert.match((await run(['permissions'], dir)).stdout, /^no rules/);
+    assert.equal((await run(['call', 'echo_echo', '{"text":"x"}'], dir)).code, 3);
+    assert.equal((await run(['revoke', 'no-such-id'], dir)).code, 1);
+    assert.equal((await run(['allow', 'echo', '--scope', 'forever'], dir)).code, 2);
+    assert.deepEqual(leftovers(marker), []);
+  });
+
+  it('every call is in the audit log with who decided, the outcome and an argument hash, never the arguments', async () => {
+    const lines = fs.readFileSync(path.join(home, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const byText = (outcome: string, decidedBy?: string) => lines.filter((l) => l.outcome === outcome && l.decidedBy === decidedBy);
+    assert.ok(byText('ok', 'user').length >= 2, 'calls run with --yes count as the user allowing once');
+    assert.ok(byText('ok', 'policy').some((l) => typeof l.rule === 'string'), 'a call allowed by a rule names it');
+    assert.ok(byText('denied', 'policy').length >= 2);
+    assert.ok(lines.some((l) => l.outcome === 'invalidArguments' && l.decision === undefined));
+    for (const l of lines) {
+      assert.match(String(l.argsHash), /^[0-9a-f]{64}$/);
+      assert.equal(l.origin, 'cli');
+    }
+    const text = fs.readFileSync(path.join(home, 'audit.jsonl'), 'utf8');
+    assert.doesNotMatch(text, /allowed by rule|hello from the cli|not-approved/, 'argument values never reach the log');
   });
 });

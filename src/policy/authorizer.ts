@@ -1,0 +1,84 @@
+/**
+ * The router's authorization hook, built from the policy: rules and settings decide what they can,
+ * and only an `ask` reaches a person (a prompt in the editor, `--yes` in the CLI). An answer that
+ * lasts becomes a rule in the store, so the next call is decided without asking.
+ *
+ * Calls through the gateway are the exception to "we ask": VS Code's own confirmation card has
+ * already been shown for them (asking again would stack two prompts on the user), so an `ask` is
+ * settled by the host, except where VS Code cannot know better than us:
+ * - deny rules still deny;
+ * - a pinned allow that went stale (`definitionChanged`, `newTool`) is asked about by us, because
+ *   VS Code does not know what the user agreed to;
+ * - a tool that claims `readOnlyHint` is asked about by us, because VS Code skips its card for
+ *   such tools, and a hint from the server is not the user's yes.
+ */
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage } from '../common/async';
+import type { AuthorizationOutcome, Authorizer, PendingToolCall } from '../router/types';
+import { decide } from './policy';
+import type { RuleStore } from './ruleStore';
+import { ruleForAnswer } from './rules';
+import type { Answer, Decision, PolicySettings } from './types';
+
+export type AskDecision = Extract<Decision, { kind: 'ask' }>;
+
+/** What a prompt is shown: the call, why the policy asks, and what changed if that is why. */
+export interface PermissionRequest {
+  call: PendingToolCall;
+  decision: AskDecision;
+}
+
+/**
+ * Asks a person. `undefined` means the prompt was dismissed, which counts as a denial. Rejects
+ * or ignores the signal as it likes: the router stops waiting when the call is cancelled.
+ */
+export type PermissionPrompt = (request: PermissionRequest, signal?: AbortSignal) => Promise<Answer | undefined>;
+
+export interface AuthorizerOptions {
+  store: RuleStore;
+  settings: () => PolicySettings;
+  /** Every tool the server lists now, pinned by "Always allow this server". */
+  serverTools: (server: string) => readonly Tool[];
+  /** Absent where nobody can be asked: an `ask` is then refused with `unattended` as the reason. */
+  prompt?: PermissionPrompt;
+  /** Why an unattended `ask` is refused, e.g. how to allow the call next time. */
+  unattended?: string;
+  /** Told when a lasting answer could not be saved (the call still goes ahead). */
+  onProblem?: (message: string) => void;
+}
+
+/** Whether VS Code's own confirmation already stood for this ask (see the file comment). */
+export function hostConfirmed(call: PendingToolCall, decision: AskDecision): boolean {
+  if (call.origin !== 'gateway') return false;
+  if (decision.reason === 'definitionChanged' || decision.reason === 'newTool') return false;
+  return call.tool.annotations?.readOnlyHint !== true;
+}
+
+export const DECLINED = 'the user declined to run this tool';
+
+/** Why an ask could not be put to anyone, as a statement (the decision's message is a question for `noRule`). */
+function unattendedReason(call: PendingToolCall, decision: AskDecision): string {
+  if (decision.reason === 'noRule') return `no rule allows "${call.tool.name}" from server "${call.server}".`;
+  const changes = decision.changed?.map((c) => c.message).join('; ');
+  return changes ? `${decision.message} (${changes})` : decision.message;
+}
+
+export function createAuthorizer(options: AuthorizerOptions): Authorizer {
+  return async (call, signal): Promise<AuthorizationOutcome> => {
+    const decision = decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
+    if (decision.kind === 'allow') return { allowed: true, by: 'policy', rule: decision.rule?.id };
+    if (decision.kind === 'deny') return { allowed: false, by: 'policy', reason: decision.message, rule: decision.rule.id };
+    if (hostConfirmed(call, decision)) return { allowed: true, by: 'host' };
+    if (!options.prompt) {
+      return { allowed: false, by: 'policy', reason: [unattendedReason(call, decision), options.unattended].filter(Boolean).join(' ') };
+    }
+    const answer = await options.prompt({ call, decision }, signal);
+    if (!answer || answer === 'deny') return { allowed: false, by: 'user', reason: DECLINED };
+    const rule = ruleForAnswer(answer, { server: call.server, tool: call.tool, serverTools: options.serverTools(call.server) });
+    if (rule) {
+      // The memory copy changes at once; a failed save only means the rule will not outlive this run.
+      await options.store.upsert(rule).catch((e: unknown) => options.onProblem?.(`Your answer was not saved: ${errorMessage(e)}`));
+    }
+    return { allowed: true, by: 'user', rule: rule?.id };
+  };
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { createAuthorizer, DECLINED, type PermissionRequest } from '../../src/policy/authorizer';
+import { allowToolRule, denyRule } from '../../src/policy/rules';
+import { RuleStore } from '../../src/policy/ruleStore';
+import type { Answer } from '../../src/policy/types';
+import type { CallOrigin, PendingToolCall } from '../../src/router/types';
+import { factory, tool } from './policy.fixtures';
+
+const call = (t: Tool, origin: CallOrigin = 'chat', server = 'fs'): PendingToolCall =>
+  ({ name: `${server}_${t.name}`, server, tool: t, args: { path: 'a' }, origin });
+
+describe('policy/authorizer', () => {
+  let store: RuleStore;
+  let asked: PermissionRequest[];
+  let answer: Answer | undefined;
+  let readOnly: boolean;
+  const tools = [tool('read', { readOnlyHint: true }), tool('write'), tool('rm', { destructiveHint: true })];
+  const authorize = (prompt = true) => createAuthorizer({
+    store, settings: () => ({ autoAllowReadOnly: readOnly }), serverTools: () => tools,
+    prompt: prompt ? async (r) => { asked.push(r); return answer; } : undefined,
+    unattended: 'Run with --yes.',
+  });
+
+  beforeEach(() => { store = new RuleStore(); asked = []; answer = undefined; readOnly = false; });
+
+  it('asks when no rule applies, and a dismissed or denied prompt is the user declining', async () => {
+    assert.deepEqual(await authorize()(call(tools[1])), { allowed: false, by: 'user', reason: DECLINED });
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].decision.reason, 'noRule');
+    answer = 'deny';
+    assert.deepEqual(await authorize()(call(tools[1])), { allowed: false, by: 'user', reason: DECLINED });
+    assert.equal(store.list().length, 0, 'a single "deny" leaves no rule behind');
+  });
+
+  it('allow once leaves nothing; allow for the session stores a rule the next call is decided by', async () => {
+    answer = 'allowOnce';
+    assert.deepEqual(await authorize()(call(tools[1])), { allowed: true, by: 'user', rule: undefined });
+    assert.equal(store.list().length, 0);
+    answer = 'allowSession';
+    const first = await authorize()(call(tools[1]));
+    assert.equal(first.allowed && first.by, 'user');
+    const [rule] = store.list();
+    assert.equal(rule.scope, 'session');
+    assert.deepEqual(await authorize()(call(tools[1])), { allowed: true, by: 'policy', rule: rule.id });
+    assert.equal(asked.length, 2, 'the third call was not asked about');
+  });
+
+  it('always allow this server covers its other non-destructive tools but not a destructive one', async () => {
+    answer = 'allowServerAlways';
+    await authorize()(call(tools[1]));
+    const [rule] = store.list();
+    assert.deepEqual(rule.target, { server: 'fs' });
+    assert.deepEqual(await authorize()(call(tools[0])), { allowed: true, by: 'policy', rule: rule.id });
+    answer = undefined;
+    const rm = await authorize()(call(tools[2]));
+    assert.equal(rm.allowed, false);
+    assert.equal(asked.at(-1)!.decision.reason, 'destructive');
+  });
+
+  it('a deny rule refuses without asking and names the rule', async () => {
+    const rule = denyRule({ server: 'fs', tool: 'write' }, 'always', factory());
+    await store.upsert(rule);
+    const out = await authorize()(call(tools[1]));
+    assert.deepEqual(out, { allowed: false, by: 'policy', reason: 'Denied by your rule for "write" (always).', rule: rule.id });
+    assert.equal(asked.length, 0);
+  });
+
+  it('without a prompt an ask is refused with the unattended hint', async () => {
+    const out = await authorize(false)(call(tools[1], 'cli'));
+    assert.deepEqual(out, { allowed: false, by: 'policy', reason: 'no rule allows "write" from server "fs". Run with --yes.' });
+  });
+
+  it('the read-only setting allows read-only tools without asking', async () => {
+    readOnly = true;
+    assert.deepEqual(await authorize()(call(tools[0])), { allowed: true, by: 'policy', rule: undefined });
+    assert.equal(asked.length, 0);
+  });
+
+  describe('gateway calls (VS Code has shown its own confirmation)', () => {
+    it('an ask for an ordinary or destructive tool is settled by the host, without a second prompt', async () => {
+      assert.deepEqual(await authorize()(call(tools[1], 'gateway')), { allowed: true, by: 'host' });
+      assert.deepEqual(await authorize()(call(tools[2], 'gateway')), { allowed: true, by: 'host' });
+      assert.equal(asked.length, 0);
+    });
+
+    it('deny rules still deny', async () => {
+      await store.upsert(denyRule({ server: 'fs' }, 'session', factory()));
+      const out = await authorize()(call(tools[1], 'gateway'));
+      assert.equal(out.allowed, false);
+      assert.equal(out.by, 'policy');
+    });
+
+    it('a read-only tool is asked about by us, since VS Code shows no card for it', async () => {
+      answer = 'allowOnce';
+      assert.deepEqual(await authorize()(call(tools[0], 'gateway')), { allowed: true, by: 'user', rule: undefined });
+      assert.equal(asked.length, 1);
+    });
+
+    it('a tool whose definition changed since it was allowed is asked about by us, with what changed', async () => {
+      await store.upsert(allowToolRule('fs', tools[1], 'always', factory()));
+      const changed = tool('write', undefined, { description: 'now also deletes things' });
+      answer = 'allowOnce';
+      await authorize()(call(changed, 'gateway'));
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0].decision.reason, 'definitionChanged');
+      assert.match(asked[0].decision.changed!.map((c) => c.message).join('\n'), /description/);
+    });
+  });
+});
