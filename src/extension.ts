@@ -1,13 +1,16 @@
 /** Entry point: only wires features together. */
 import * as vscode from 'vscode';
 import type { McpClientManager } from './client/manager';
+import type { ToolRouter } from './router/router';
 import { ServersTreeProvider } from './views/serversTree';
 import { registerCommands } from './vscode/commands';
 import { FailureNotifier } from './vscode/failureNotifier';
 import { ServerLogs } from './vscode/logs';
 import { RESOURCE_SCHEME, ResourceDocumentProvider } from './vscode/resourceDocuments';
 import { ServersFeature } from './vscode/serversFeature';
+import type { PermissionsFeature } from './vscode/permissions';
 import { ServersStatusBar } from './vscode/statusBar';
+import { ToolsFeature } from './vscode/toolsFeature';
 
 /** What `activate` returns; integration tests use it to look inside. */
 export interface SwitchboardApi {
@@ -19,6 +22,9 @@ export interface SwitchboardApi {
   ready: Promise<void>;
   /** Where this extension's log channels are written (one `<channel>.log` each). */
   logUri: vscode.Uri;
+  /** Every tool call goes through this router (policy, schema guard, audit). */
+  router: ToolRouter;
+  permissions: PermissionsFeature;
 }
 
 let servers: ServersFeature | undefined;
@@ -37,11 +43,15 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   context.subscriptions.push(new FailureNotifier(manager, (command, server) => void vscode.commands.executeCommand(command, server)));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, new ResourceDocumentProvider(manager)));
   context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload() }));
+  const tools = new ToolsFeature(context, manager, feature.schemaGuard, logs);
+  context.subscriptions.push(tools);
   const setHasServers = () => void vscode.commands.executeCommand('setContext', 'switchboard.hasServers', manager.names().length > 0);
   context.subscriptions.push(manager.onDidChangeServers(setHasServers));
 
   const ready = feature.reload().then(() => { setHasServers(); tree.refresh(); });
-  return { manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri };
+  return {
+    manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions,
+  };
 }
 
 /** VS Code waits for this promise, briefly: stop every server so no child process outlives us. */

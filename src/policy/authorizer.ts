@@ -64,15 +64,32 @@ function unattendedReason(call: PendingToolCall, decision: AskDecision): string 
 }
 
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
-  return async (call, signal): Promise<AuthorizationOutcome> => {
-    const decision = decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
+  const decideNow = (call: PendingToolCall) =>
+    decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
+  /** Prompts are shown one at a time; see `ask`. */
+  let prompts: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Settles what the policy alone can settle; `undefined` means a person must be asked. Run again
+   * after waiting for an earlier prompt, because that answer ("allow for this session") may have
+   * settled this call too.
+   */
+  const settle = (call: PendingToolCall, decision: Decision): AuthorizationOutcome | undefined => {
     if (decision.kind === 'allow') return { allowed: true, by: 'policy', rule: decision.rule?.id };
     if (decision.kind === 'deny') return { allowed: false, by: 'policy', reason: decision.message, rule: decision.rule.id };
     if (hostConfirmed(call, decision)) return { allowed: true, by: 'host' };
     if (!options.prompt) {
       return { allowed: false, by: 'policy', reason: [unattendedReason(call, decision), options.unattended].filter(Boolean).join(' ') };
     }
-    const answer = await options.prompt({ call, decision }, signal);
+    return undefined;
+  };
+
+  const ask = async (prompt: PermissionPrompt, call: PendingToolCall, signal?: AbortSignal): Promise<AuthorizationOutcome> => {
+    const decision = decideNow(call);
+    const settled = settle(call, decision);
+    if (settled || decision.kind !== 'ask') return settled!;
+    if (signal?.aborted) return { allowed: false, by: 'user', reason: 'the call was cancelled before it was approved' };
+    const answer = await prompt({ call, decision }, signal);
     if (!answer || answer === 'deny') return { allowed: false, by: 'user', reason: DECLINED };
     const rule = ruleForAnswer(answer, { server: call.server, tool: call.tool, serverTools: options.serverTools(call.server) });
     if (rule) {
@@ -80,5 +97,14 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       await options.store.upsert(rule).catch((e: unknown) => options.onProblem?.(`Your answer was not saved: ${errorMessage(e)}`));
     }
     return { allowed: true, by: 'user', rule: rule?.id };
+  };
+
+  return (call, signal) => {
+    const settled = settle(call, decideNow(call));
+    if (settled) return Promise.resolve(settled);
+    // Several calls at once (a model's parallel tool calls) get one prompt after another, never a pile of dialogs.
+    const turn = prompts.then(() => ask(options.prompt!, call, signal));
+    prompts = turn.catch(() => undefined);
+    return turn;
   };
 }

@@ -12,7 +12,7 @@ import { RULE_SCOPES, type Rule, type RuleScope } from './types';
 /** The part of a `vscode.Memento` the store needs; a JSON file implements it for the CLI. */
 export interface KeyValueStore {
   get<T>(key: string): T | undefined;
-  update(key: string, value: unknown): Promise<void>;
+  update(key: string, value: unknown): PromiseLike<void>;
 }
 
 /** Storage keys, one per scope, so a single file can back both persisted scopes. */

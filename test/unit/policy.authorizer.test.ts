@@ -107,4 +107,21 @@ describe('policy/authorizer', () => {
       assert.match(asked[0].decision.changed!.map((c) => c.message).join('\n'), /description/);
     });
   });
+
+  it('asks one prompt at a time, and an answer that settles a waiting call spares its prompt', async () => {
+    let release!: (a: Answer) => void;
+    const prompted: string[] = [];
+    const auth = createAuthorizer({
+      store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => tools,
+      prompt: (r) => { prompted.push(r.call.name); return new Promise<Answer>((res) => { release = res; }); },
+    });
+    const first = auth(call(tools[1]));
+    const second = auth(call(tools[1]));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(prompted, ['fs_write'], 'the second waits for the first prompt');
+    release('allowSession');
+    assert.equal((await first).by, 'user');
+    assert.deepEqual(await second, { allowed: true, by: 'policy', rule: store.list()[0].id });
+    assert.deepEqual(prompted, ['fs_write']);
+  });
 });

@@ -1,0 +1,96 @@
+/**
+ * The permission policy in the editor: rules kept in VS Code's storage (workspaceState for
+ * "this workspace", globalState for "always", memory for "this session"), the prompt a person
+ * answers, the "Manage Tool Permissions" list, and the audit log file with its command.
+ */
+import * as vscode from 'vscode';
+import type { McpClientManager } from '../client/manager';
+import { Disposable } from '../common/lifecycle';
+import { AuditLog, auditEntryFromCall } from '../policy/audit';
+import { createAuthorizer, type PermissionRequest } from '../policy/authorizer';
+import { answersFor, describeRequest } from '../policy/promptText';
+import { RuleStore } from '../policy/ruleStore';
+import type { Answer, PolicySettings, Rule } from '../policy/types';
+import type { Authorizer, CallRecord } from '../router/types';
+
+/** Reads the setting from the user's (application) settings only: a workspace must not widen permissions. */
+export function policySettings(): PolicySettings {
+  const inspected = vscode.workspace.getConfiguration('switchboard').inspect<boolean>('tools.autoAllowReadOnly');
+  return { autoAllowReadOnly: inspected?.globalValue ?? false };
+}
+
+export class PermissionsFeature extends Disposable {
+  readonly store: RuleStore;
+  readonly audit: AuditLog;
+  readonly authorize: Authorizer;
+
+  constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, log: (message: string) => void) {
+    super();
+    this.store = this._register(new RuleStore({
+      // Without a folder there is no workspace to remember anything for.
+      workspace: vscode.workspace.workspaceFolders?.length ? context.workspaceState : undefined,
+      always: context.globalState,
+      onProblem: log,
+    }));
+    this.audit = new AuditLog({ file: vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl').fsPath, onError: (e) => log(`audit log: ${String(e)}`) });
+    this.authorize = createAuthorizer({
+      store: this.store,
+      settings: policySettings,
+      serverTools: (server) => this._manager.catalog(server)?.tools ?? [],
+      // Running a tool by hand is the person's own yes, given when they filled in the form; a tool
+      // that says it is destructive, or changed since it was allowed, is still confirmed.
+      prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
+      onProblem: log,
+    });
+  }
+
+  record(call: CallRecord): void {
+    void this.audit.append(auditEntryFromCall(call));
+  }
+
+  /** Lists every rule; the ones the person picks are revoked. */
+  async manage(): Promise<void> {
+    const rules = this.store.list();
+    if (!rules.length) {
+      void vscode.window.showInformationMessage('No tool permission rules yet: every tool call asks first.');
+      return;
+    }
+    type Item = vscode.QuickPickItem & { rule: Rule };
+    const items: Item[] = rules.map((rule) => ({
+      rule,
+      label: `${rule.effect === 'allow' ? '$(check)' : '$(circle-slash)'} ${rule.target.tool ? `${rule.target.server} › ${rule.target.tool}` : `${rule.target.server} (all tools)`}`,
+      description: `${rule.effect} · ${SCOPE_LABEL[rule.scope]}`,
+      detail: `since ${new Date(rule.createdAt).toLocaleString()}${rule.pins ? ` · pinned: ${Object.keys(rule.pins).sort().join(', ')}` : ''}`,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Manage Tool Permissions', placeHolder: 'Select the rules to revoke, then press Enter', canPickMany: true, matchOnDetail: true,
+    });
+    if (!picked?.length) return;
+    for (const item of picked) await this.store.revoke(item.rule.id);
+    vscode.window.setStatusBarMessage(`Revoked ${picked.length} permission rule${picked.length > 1 ? 's' : ''}`, 4000);
+  }
+
+  /** Opens the audit log (created empty if no call has been made yet). */
+  async openAuditLog(): Promise<void> {
+    await this.audit.flush();
+    const uri = vscode.Uri.file(this.audit.file);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      await vscode.workspace.fs.writeFile(uri, new Uint8Array());
+    }
+    await vscode.window.showTextDocument(uri, { preview: false });
+  }
+}
+
+const SCOPE_LABEL: Record<Rule['scope'], string> = { session: 'this session', workspace: 'this workspace', always: 'always' };
+
+async function askInDialog(request: PermissionRequest): Promise<Answer | undefined> {
+  const { title, detail } = describeRequest(request);
+  const items: (vscode.MessageItem & { answer: Answer })[] = [
+    ...answersFor(request.call.tool, request.call.server),
+    { title: 'Deny', answer: 'deny', isCloseAffordance: true },
+  ];
+  const picked = await vscode.window.showWarningMessage(title, { modal: true, detail }, ...items);
+  return picked?.answer;
+}
