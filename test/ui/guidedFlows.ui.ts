@@ -6,9 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'jsonc-parser';
-import type { Page } from 'playwright-core';
 import {
-  dismissNotifications, openViewContainer, parkPointer, runCommand, screenshot, waitForRow, waitForWorkbench, type UiContext,
+  answer, answerPick, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
+  waitForWorkbench, type Config, type UiContext,
 } from './helpers';
 
 const SECRET = 'sb-ui-secret-7f3a9c';
@@ -88,35 +88,6 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     fs.writeFileSync(configFile, original);
     await page.keyboard.press('Escape').catch(() => undefined);
   }
-}
-
-type Config = { servers?: Record<string, unknown>; inputs?: unknown[] };
-
-function editConfig(file: string, edit: (c: Config) => void): void {
-  const config = parse(fs.readFileSync(file, 'utf8')) as Config;
-  edit(config);
-  fs.writeFileSync(file, JSON.stringify(config, null, 2));
-}
-
-/** Picks the quick pick item labelled `label`. */
-async function answerPick(page: Page, label: string): Promise<void> {
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10000 });
-  await page.locator('.quick-input-widget input').fill(label);
-  await page.keyboard.press('Enter');
-}
-
-/** Types into the open input box whose title mentions `step`, and accepts. */
-async function answer(page: Page, step: string, value: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: step }).first().waitFor({ timeout: 15000 });
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(value);
-  await page.keyboard.press('Enter');
-}
-
-async function expandRow(page: Page, row: ReturnType<Page['locator']>): Promise<void> {
-  await row.waitFor({ timeout: 15000 });
-  await row.click();
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
 }
 
 async function waitForValue<T>(fn: () => T | undefined, what: string, timeoutMs = 15000): Promise<T> {

@@ -2,6 +2,7 @@
 // Playwright. Selectors follow the VS Code workbench DOM (code-server 4.139, VS Code 1.139).
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'jsonc-parser';
 import type { Page } from 'playwright-core';
 
 /** The argument of each `out/test/ui/*.ui.js` module's `run()`. */
@@ -96,4 +97,36 @@ export async function screenshot(page: Page, file: string): Promise<string> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file });
   return file;
+}
+
+/** The parts of switchboard.json the UI tests edit. */
+export type Config = { servers?: Record<string, unknown>; inputs?: unknown[] };
+
+/** Rewrites the config file on disk, as a user's save would. */
+export function editConfig(file: string, edit: (c: Config) => void): void {
+  const config = parse(fs.readFileSync(file, 'utf8')) as Config;
+  edit(config);
+  fs.writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+/** Picks the quick pick item labelled `label`. */
+export async function answerPick(page: Page, label: string): Promise<void> {
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10000 });
+  await page.locator('.quick-input-widget input').fill(label);
+  await page.keyboard.press('Enter');
+}
+
+/** Types into the open input box whose title mentions `step`, and accepts. */
+export async function answer(page: Page, step: string, value: string): Promise<void> {
+  await page.locator('.quick-input-widget', { hasText: step }).first().waitFor({ timeout: 15000 });
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks a tree row and makes sure it is expanded. */
+export async function expandRow(page: Page, row: ReturnType<Page['locator']>): Promise<void> {
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
 }
