@@ -81,11 +81,23 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
   }
 }
 
-/** Run Tool… on the `erase` row (its inline action), answering the one argument. */
+/**
+ * Run Tool… on the `erase` row (its inline action), answering the one argument. When the tree
+ * re-rendered the row between hover and click, VS Code runs the action without its node and the
+ * command asks which tool: that path is answered too.
+ */
 async function runErase(page: Page, item: string): Promise<void> {
   const row = page.locator('.part.sidebar .monaco-list-row[aria-level="3"]', { hasText: 'vault_erase' }).first();
   await row.hover();
   await row.locator('.action-label[aria-label^="Run Tool"]').first().click();
+  const widget = page.locator('.quick-input-widget').first();
+  await widget.waitFor({ timeout: 15000 });
+  await page.waitForTimeout(300);
+  if (!(await widget.innerText()).includes('erase: item')) {
+    await widget.locator('input').fill('vault_erase');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'vault_erase' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+  }
   await answer(page, 'erase: item', item);
 }
 
