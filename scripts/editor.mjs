@@ -104,9 +104,15 @@ async function ensureNpmInstall(t0, { dir, spec, env, probe }) {
   progress(t0, `${spec} installed`);
 }
 
-/** Environment that runs Node 24 (and npm under it) and builds native modules against its headers. */
+/**
+ * Environment that runs Node 24 (and npm under it) and builds native modules against its headers.
+ * The outer `npm test` (on the system Node) leaves its own `npm_*` variables behind; the inner npm
+ * would take `npm_config_user_agent` as config and hand code-server's postinstall a "node/v20"
+ * user agent, which it rejects. So they are dropped and the inner npm sets its own.
+ */
 export function node24Env(extra = {}) {
-  return { ...process.env, PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: NODE24_HOME, ...extra };
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
+  return { ...env, PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: NODE24_HOME, ...extra };
 }
 
 /**

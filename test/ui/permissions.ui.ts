@@ -67,6 +67,8 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     await runErase(page, 'delta');
     await dialog.first().waitFor({ timeout: 20000 });
     await clickAnswer(page, 'Deny');
+    // The denied run opens its result document; a palette opened before it would lose focus and close.
+    await editorShows('"delta"');
     log('Manage Tool Permissions revoked the rule and the next run asked again');
 
     // 4. The audit log has every call, with no argument values.
