@@ -8,6 +8,7 @@ import { FailureNotifier } from './vscode/failureNotifier';
 import { ServerLogs } from './vscode/logs';
 import { RESOURCE_SCHEME, ResourceDocumentProvider } from './vscode/resourceDocuments';
 import { ServersFeature } from './vscode/serversFeature';
+import { GatewayFeature } from './vscode/gatewayFeature';
 import type { PermissionsFeature } from './vscode/permissions';
 import { ServersStatusBar } from './vscode/statusBar';
 import { ToolsFeature } from './vscode/toolsFeature';
@@ -25,6 +26,8 @@ export interface SwitchboardApi {
   /** Every tool call goes through this router (policy, schema guard, audit). */
   router: ToolRouter;
   permissions: PermissionsFeature;
+  /** The local MCP endpoint Copilot reaches the tools through. */
+  gateway: GatewayFeature['gateway'];
 }
 
 let servers: ServersFeature | undefined;
@@ -45,12 +48,14 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload() }));
   const tools = new ToolsFeature(context, manager, feature.schemaGuard, logs);
   context.subscriptions.push(tools);
+  const gateway = new GatewayFeature(context, manager, tools.router, logs);
+  context.subscriptions.push(gateway);
   const setHasServers = () => void vscode.commands.executeCommand('setContext', 'switchboard.hasServers', manager.names().length > 0);
   context.subscriptions.push(manager.onDidChangeServers(setHasServers));
 
   const ready = feature.reload().then(() => { setHasServers(); tree.refresh(); });
   return {
-    manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions,
+    manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions, gateway: gateway.gateway,
   };
 }
 

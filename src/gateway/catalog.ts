@@ -1,0 +1,148 @@
+/**
+ * What the gateway serves: the union of every running server's tools, resources, resource
+ * templates and prompts, built fresh from the registry on each list (it is cheap, and nothing can
+ * go stale), plus the routing of resources/read and prompts/get to the server that owns the item.
+ * Tool calls are not routed here: they go through the ToolRouter, with its checks and policy.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  ErrorCode, McpError,
+  type GetPromptResult, type Prompt, type ReadResourceResult, type Resource, type ResourceTemplate, type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { createHash } from 'node:crypto';
+import { namespaceTools, refKey } from '../client/namespacing';
+import type { NamespacedTool, ServerCatalog } from '../client/types';
+import { canonicalJson } from '../config/diff';
+import type { RouterBackend } from '../router/router';
+
+/** `_meta` keys naming where a served item comes from (the server, and its own name there). */
+export const META_SERVER = 'switchboard/server';
+export const META_TOOL = 'switchboard/tool';
+export const META_PROMPT = 'switchboard/prompt';
+
+/** The MCP error code for an unknown resource URI (the spec's, not JSON-RPC's). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/** The three lists a client is told about separately (templates change with resources). */
+export type ServedKind = 'tools' | 'resources' | 'prompts';
+export const SERVED_KINDS: readonly ServedKind[] = ['tools', 'resources', 'prompts'];
+
+interface ServedPrompt { prompt: Prompt; server: string; raw: string }
+
+/** Builds the served lists and routes reads; see the file comment. */
+export class GatewayCatalog {
+  constructor(private readonly _backend: RouterBackend) {}
+
+  /** Every namespaced tool, with the server's own definition apart from the name. */
+  tools(): Tool[] {
+    return this._backend.registry.tools().map(servedTool);
+  }
+
+  /** Every running server's resources; a URI listed twice belongs to the first server by name. */
+  resources(): Resource[] {
+    return this._unique((c) => c.resources, (r) => r.uri);
+  }
+
+  /** Every running server's templates; a template listed twice belongs to the first server by name. */
+  resourceTemplates(): ResourceTemplate[] {
+    return this._unique((c) => c.resourceTemplates, (t) => t.uriTemplate);
+  }
+
+  /** Every running server's prompts, named `<server>_<prompt>` exactly as tools are. */
+  prompts(): Prompt[] {
+    return this._prompts().map((p) => p.prompt);
+  }
+
+  /** A digest of one served list; equal digests mean a client would see the same list. */
+  digest(kind: ServedKind): string {
+    const served = kind === 'tools' ? this.tools() : kind === 'resources' ? [this.resources(), this.resourceTemplates()] : this.prompts();
+    return createHash('sha256').update(canonicalJson(served)).digest('hex').slice(0, 16);
+  }
+
+  /**
+   * Reads a resource from the server that lists it, else from the server whose template it
+   * matches best (the longest literal prefix before the first `{`).
+   */
+  async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    const server = this._resourceOwner(uri);
+    if (!server) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+    return this._client(server).readResource({ uri }, this._backend.requestOptions(server, signal));
+  }
+
+  /** Renders a prompt on its server, under the server's own name for it. */
+  async getPrompt(name: string, args: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
+    const served = this._prompts().find((p) => p.prompt.name === name);
+    if (!served) throw new McpError(ErrorCode.InvalidParams, `No prompt named "${name}" is available.`);
+    return this._client(served.server).getPrompt({ name: served.raw, arguments: args }, this._backend.requestOptions(served.server, signal));
+  }
+
+  /** Running servers in name order: "first server" must not depend on start order. */
+  private _running(): string[] {
+    const registry = this._backend.registry;
+    return registry.names().filter((s) => registry.state(s)?.kind === 'running').sort();
+  }
+
+  private _unique<T extends { _meta?: Record<string, unknown> }>(list: (c: ServerCatalog) => T[], key: (item: T) => string): T[] {
+    const seen = new Set<string>();
+    const out: T[] = [];
+    for (const server of this._running()) {
+      for (const item of list(this._backend.registry.catalog(server)!)) {
+        if (seen.has(key(item))) continue;
+        seen.add(key(item));
+        out.push({ ...item, _meta: { ...item._meta, [META_SERVER]: server } });
+      }
+    }
+    return out;
+  }
+
+  private _prompts(): ServedPrompt[] {
+    const refs = this._running().flatMap((server) => this._backend.registry.catalog(server)!.prompts.map((prompt) => ({ server, prompt })));
+    const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.prompt.name })));
+    return refs
+      .map(({ server, prompt }) => {
+        const name = names.get(refKey({ server, tool: prompt.name }))!;
+        return { server, raw: prompt.name, prompt: { ...prompt, name, _meta: { ...prompt._meta, [META_SERVER]: server, [META_PROMPT]: prompt.name } } };
+      })
+      .sort((a, b) => (a.prompt.name < b.prompt.name ? -1 : a.prompt.name > b.prompt.name ? 1 : 0));
+  }
+
+  private _resourceOwner(uri: string): string | undefined {
+    const registry = this._backend.registry;
+    const servers = this._running();
+    const listed = servers.find((s) => registry.catalog(s)!.resources.some((r) => r.uri === uri));
+    if (listed) return listed;
+    let best: { server: string; length: number } | undefined;
+    for (const server of servers) {
+      for (const t of registry.catalog(server)!.resourceTemplates) {
+        const length = templateMatch(t.uriTemplate, uri);
+        if (length > (best?.length ?? 0)) best = { server, length };
+      }
+    }
+    return best?.server;
+  }
+
+  private _client(server: string): Client {
+    const client = this._backend.clientFor(server);
+    if (!client) throw new McpError(ErrorCode.InternalError, `MCP server "${server}" is not running.`);
+    return client;
+  }
+}
+
+/**
+ * How well a URI matches an RFC 6570 template: the length of the literal prefix before the first
+ * expression when the URI starts with it, else 0. A template that starts with an expression says
+ * nothing about which URIs are its own, so it matches none.
+ */
+function templateMatch(template: string, uri: string): number {
+  const brace = template.indexOf('{');
+  if (brace < 0) return template === uri ? template.length : 0;
+  const prefix = template.slice(0, brace);
+  return uri.startsWith(prefix) ? prefix.length : 0;
+}
+
+function servedTool({ name, server, tool }: NamespacedTool): Tool {
+  // `execution` advertises task support; the gateway runs every call as a plain request, so it
+  // must not promise tasks on the server's behalf.
+  const { execution: _execution, ...own } = tool;
+  return { ...own, name, _meta: { ...tool._meta, [META_SERVER]: server, [META_TOOL]: tool.name } };
+}

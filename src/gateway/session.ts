@@ -1,0 +1,80 @@
+/**
+ * One MCP session of the gateway: a low-level SDK `Server` whose handlers answer from the shared
+ * catalog and send every tool call through the router. The SDK wants one Server per transport,
+ * and each Streamable HTTP session has its own transport, so each session gets one of these.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema,
+  type CallToolResult, type ServerNotification,
+} from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage } from '../common/async';
+import type { CallOptions, ToolCallOutcome } from '../router/types';
+import type { GatewayCatalog } from './catalog';
+
+/** The name the gateway reports as its serverInfo. */
+export const GATEWAY_SERVER_NAME = 'mcp-switchboard-gateway';
+
+/** Where the gateway's own diagnostics go; it never writes the token to it. */
+export interface GatewayLog {
+  trace(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What a tools/call needs from the router: `ToolRouter` fits. */
+export interface GatewayRouter {
+  call(name: string, args: Record<string, unknown> | undefined, opts: CallOptions): Promise<ToolCallOutcome>;
+}
+
+export interface SessionDeps {
+  catalog: GatewayCatalog;
+  router: GatewayRouter;
+  version: string;
+  log: GatewayLog;
+}
+
+/**
+ * What the gateway client receives for a call. A result from the server goes through untouched,
+ * so images, embedded resources and structured content survive; every outcome that never reached
+ * the server (or never came back) becomes a tool error the model can read.
+ */
+export function toCallToolResult(outcome: ToolCallOutcome): CallToolResult {
+  if (outcome.kind === 'ok' || outcome.kind === 'toolError') return outcome.result;
+  return { isError: true, content: [{ type: 'text', text: outcome.message }] };
+}
+
+/** A Server for one session, not yet connected to its transport. */
+export function createSessionServer({ catalog, router, version, log }: SessionDeps): Server {
+  const server = new Server(
+    { name: GATEWAY_SERVER_NAME, title: 'MCP Switchboard', version },
+    { capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } } },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools() }));
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { name, arguments: args, _meta } = request.params;
+    const token = _meta?.progressToken;
+    const onProgress: CallOptions['onProgress'] = token === undefined ? undefined : (p) => {
+      const notification: ServerNotification = { method: 'notifications/progress', params: { progressToken: token, ...p } };
+      // Progress is a courtesy: a client that went away must not fail the call.
+      extra.sendNotification(notification).catch((e: unknown) => log.trace(`progress for ${name} not sent: ${errorMessage(e)}`));
+    };
+    const outcome = await router.call(name, args, { origin: 'gateway', signal: extra.signal, onProgress });
+    log.trace(`tools/call ${name}: ${outcome.kind}`);
+    return toCallToolResult(outcome);
+  });
+
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: catalog.resources() }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: catalog.resourceTemplates() }));
+  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => catalog.readResource(request.params.uri, extra.signal));
+
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: catalog.prompts() }));
+  server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
+    catalog.getPrompt(request.params.name, request.params.arguments, extra.signal));
+
+  return server;
+}

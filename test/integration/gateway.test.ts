@@ -1,0 +1,78 @@
+// Copilot's path, in the real extension host: the gateway is published through
+// registerMcpServerDefinitionProvider, VS Code's own MCP client connects to it, the routed tools
+// show up in vscode.lm.tools, and vscode.lm.invokeTool on one reaches the right backend through
+// the router (schema guard, deny rules, audit). The gateway refuses strangers.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { SwitchboardApi } from '../../src/extension';
+import { denyRule } from '../../src/policy/rules';
+import { EXTENSION_ID, api, stdioFixture, waitFor, writeConfig } from './helpers';
+
+/** VS Code's id for our definition: the extension id (as a key, lower case) and the label. */
+const DEFINITION_ID = `${EXTENSION_ID}/MCP Switchboard`;
+
+const textOf = (r: vscode.LanguageModelToolResult) =>
+  r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+
+describe('the gateway Copilot calls through', function () {
+  this.timeout(120_000);
+  let a: SwitchboardApi;
+  const auditLines = async () => {
+    await a.permissions.audit.flush();
+    return fs.readFileSync(a.permissions.audit.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+  const lmTool = (suffix: string) => vscode.lm.tools.find((t) => t.name.endsWith(suffix));
+
+  before(async () => {
+    a = await api();
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
+    await waitFor(() => a.manager.state('alpha')?.kind === 'running' && a.manager.state('beta')?.kind === 'running', 'alpha and beta running');
+    await vscode.commands.executeCommand('workbench.mcp.startServer', DEFINITION_ID, { waitForLiveTools: true });
+  });
+  after(async () => {
+    for (const r of a.permissions.store.list()) await a.permissions.store.revoke(r.id);
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', DEFINITION_ID);
+  });
+
+  it('lists every routed tool in vscode.lm.tools with its real schema', async () => {
+    const echo = await waitFor(() => lmTool('alpha_echo'), `alpha_echo in vscode.lm.tools (have ${vscode.lm.tools.map((t) => t.name).join(', ')})`);
+    assert.ok(lmTool('beta_echo'), 'beta_echo is there too');
+    const served = a.manager.catalog('alpha')!.tools.find((t) => t.name === 'echo')!;
+    assert.deepStrictEqual((echo.inputSchema as { properties?: unknown }).properties, served.inputSchema.properties);
+    assert.strictEqual(echo.description, served.description);
+  });
+
+  it('invokeTool reaches the right backend through the router, settled by VS Code\'s confirmation', async () => {
+    const name = lmTool('beta_echo')!.name;
+    const result = await vscode.lm.invokeTool(name, { input: { text: 'hello from copilot' }, toolInvocationToken: undefined });
+    assert.strictEqual(textOf(result), 'hello from copilot');
+    const last = (await auditLines()).at(-1)!;
+    assert.deepStrictEqual([last.name, last.server, last.origin, last.decidedBy, last.outcome], ['beta_echo', 'beta', 'gateway', 'host', 'ok']);
+  });
+
+  it('a deny rule refuses a gateway call, and invalid arguments never reach the server', async () => {
+    await a.permissions.store.upsert(denyRule({ server: 'alpha', tool: 'echo' }, 'session'));
+    const denied = await vscode.lm.invokeTool(lmTool('alpha_echo')!.name, { input: { text: 'nope' }, toolInvocationToken: undefined });
+    assert.match(textOf(denied), /not run: Denied by your rule/);
+    const bad = await vscode.lm.invokeTool(lmTool('beta_add')!.name, { input: { a: 1, b: 'two' }, toolInvocationToken: undefined });
+    assert.match(textOf(bad), /argument "b" must be number/);
+    const outcomes = (await auditLines()).slice(-2).map((l) => l.outcome);
+    assert.deepStrictEqual(outcomes, ['denied', 'invalidArguments']);
+  });
+
+  it('follows the catalog: a new server\'s tools appear without a restart', async () => {
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo'), gamma: stdioFixture('echo') } }));
+    await waitFor(() => lmTool('gamma_echo'), 'gamma_echo in vscode.lm.tools', 30_000);
+  });
+
+  it('refuses requests without the token or from a foreign origin, and listens on loopback only', async () => {
+    const g = a.gateway;
+    assert.strictEqual(g.address?.address, '127.0.0.1');
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    assert.strictEqual((await fetch(g.url, { method: 'POST', headers, body })).status, 401);
+    const foreign = await fetch(g.url, { method: 'POST', headers: { ...headers, ...g.headers, origin: 'http://evil.example' }, body });
+    assert.strictEqual(foreign.status, 403);
+  });
+});
