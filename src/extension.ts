@@ -26,6 +26,8 @@ export interface SwitchboardApi {
   /** Every tool call goes through this router (policy, schema guard, audit). */
   router: ToolRouter;
   permissions: PermissionsFeature;
+  /** `@switchboard`: tests follow its requests through `onDidFinishRequest`. */
+  chat: ToolsFeature['chat'];
   /** The local MCP endpoint Copilot reaches the tools through. */
   gateway: GatewayFeature['gateway'];
 }
@@ -55,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const ready = feature.reload().then(() => { setHasServers(); tree.refresh(); });
   return {
-    manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions, gateway: gateway.gateway,
+    manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions, chat: tools.chat, gateway: gateway.gateway,
   };
 }
 

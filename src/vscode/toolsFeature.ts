@@ -1,6 +1,6 @@
 /**
- * Tool calls in the editor: one router over every server (shared with the chat participant and
- * the gateway as they arrive), guarded by the permission policy and written to the audit log,
+ * Tool calls in the editor: one router over every server (shared by the tree, the chat
+ * participant and the gateway), guarded by the permission policy and written to the audit log,
  * plus the commands around them.
  */
 import * as vscode from 'vscode';
@@ -10,12 +10,15 @@ import { ToolRouter, managerBackend } from '../router/router';
 import type { SchemaGuard } from '../router/schemaGuard';
 import type { TreeNode } from '../views/serverTreeItems';
 import type { ServerLogs } from './logs';
+import { ChatFeature } from './chatParticipant';
 import { PermissionsFeature } from './permissions';
 import { runTool } from './runTool';
 
 export class ToolsFeature extends Disposable {
   readonly permissions: PermissionsFeature;
   readonly router: ToolRouter;
+  /** `@switchboard` in the Chat view. */
+  readonly chat: ChatFeature;
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, guard: SchemaGuard, logs: ServerLogs) {
     super();
@@ -30,6 +33,7 @@ export class ToolsFeature extends Disposable {
     this._register(reg('switchboard.runTool', (node?: Extract<TreeNode, { type: 'tool' }>) => this._run(node)));
     this._register(reg('switchboard.managePermissions', () => this.permissions.manage()));
     this._register(reg('switchboard.openAuditLog', () => this.permissions.openAuditLog()));
+    this.chat = this._register(new ChatFeature(context, _manager, this.router));
   }
 
   /** From the tree with its node, or from the palette with a pick of every running tool. */

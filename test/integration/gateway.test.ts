@@ -7,10 +7,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
 import { denyRule } from '../../src/policy/rules';
-import { EXTENSION_ID, api, stdioFixture, waitFor, writeConfig } from './helpers';
-
-/** VS Code's id for our definition: the extension id (as a key, lower case) and the label. */
-const DEFINITION_ID = `${EXTENSION_ID}/MCP Switchboard`;
+import { GATEWAY_DEFINITION_ID, api, startGateway, stdioFixture, waitFor, writeConfig } from './helpers';
 
 const textOf = (r: vscode.LanguageModelToolResult) =>
   r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
@@ -28,15 +25,15 @@ describe('the gateway Copilot calls through', function () {
     a = await api();
     await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
     await waitFor(() => a.manager.state('alpha')?.kind === 'running' && a.manager.state('beta')?.kind === 'running', 'alpha and beta running');
-    await vscode.commands.executeCommand('workbench.mcp.startServer', DEFINITION_ID, { waitForLiveTools: true });
+    await startGateway('alpha_echo');
   });
   after(async () => {
     for (const r of a.permissions.store.list()) await a.permissions.store.revoke(r.id);
-    await vscode.commands.executeCommand('workbench.mcp.stopServer', DEFINITION_ID);
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', GATEWAY_DEFINITION_ID);
   });
 
   it('lists every routed tool in vscode.lm.tools with its real schema', async () => {
-    const echo = await waitFor(() => lmTool('alpha_echo'), `alpha_echo in vscode.lm.tools (have ${vscode.lm.tools.map((t) => t.name).join(', ')})`);
+    const echo = lmTool('alpha_echo')!;
     assert.ok(lmTool('beta_echo'), 'beta_echo is there too');
     const served = a.manager.catalog('alpha')!.tools.find((t) => t.name === 'echo')!;
     assert.deepStrictEqual((echo.inputSchema as { properties?: unknown }).properties, served.inputSchema.properties);

@@ -63,3 +63,18 @@ export async function renderTree(a: SwitchboardApi): Promise<string[]> {
   await walk(undefined, 0);
   return lines;
 }
+
+/** VS Code's id for the gateway's MCP server definition: the extension id as a key, then the label. */
+export const GATEWAY_DEFINITION_ID = `${EXTENSION_ID}/MCP Switchboard`;
+
+/**
+ * Has VS Code (re)connect to the gateway until one of its tools, `<anything>_<tool>`, is listed in
+ * vscode.lm.tools; VS Code may re-register the definition a moment after a settings change.
+ */
+export async function startGateway(tool: string, timeoutMs = 30_000): Promise<vscode.LanguageModelToolInformation> {
+  const listed = () => vscode.lm.tools.find((t) => t.name.endsWith(`_${tool}`));
+  return waitFor(async () => {
+    if (!listed()) await vscode.commands.executeCommand('workbench.mcp.startServer', GATEWAY_DEFINITION_ID, { waitForLiveTools: true });
+    return listed();
+  }, `${tool} in vscode.lm.tools (have ${vscode.lm.tools.map((t) => t.name).join(', ')})`, timeoutMs);
+}

@@ -1,0 +1,191 @@
+/**
+ * `@switchboard` in the Chat view: a tool loop with the model the user picked. Each request offers
+ * the model at most 128 routed tools (the servers the request names, or those of the
+ * `switchboard.chat.servers` setting, or the best matches; see router/toolSelection) and says what
+ * was left out. Answers stream back as they come, and Stop cancels the model and the running call.
+ *
+ * Each tool call runs through the tool VS Code's own MCP client registered for it from our
+ * gateway, with the request's invocation token, so it shows in the chat with VS Code's card for
+ * that one tool (its "Allow in this Session" covers that tool only). A single proxy tool of ours
+ * was tried first and rejected: VS Code's primary "Allow" remembers the tool for the session, and
+ * for a proxy that would have allowed every tool of every server after one click. Where VS Code's
+ * MCP support is off, the call goes to the router directly and our own dialog asks.
+ */
+import * as vscode from 'vscode';
+import type { McpClientManager } from '../client/manager';
+import { errorMessage } from '../common/async';
+import { Disposable } from '../common/lifecycle';
+import { selectTools, type ToolSelection } from '../router/toolSelection';
+import type { NamespacedTool } from '../client/types';
+import type { ToolRouter } from '../router/router';
+import { toToolResult } from './toolResults';
+import { GATEWAY_LABEL } from './gatewayFeature';
+
+export const PARTICIPANT_ID = 'switchboard.chat';
+/** A model that keeps calling tools is stopped here, with a note, rather than looping forever. */
+const MAX_ROUNDS = 10;
+
+/** One finished request, for tests and the curious: what ran and how it ended. */
+export interface ChatRequestRecord {
+  prompt: string;
+  offered: number;
+  omitted: ToolSelection['omitted'];
+  /** `via` says whether VS Code's MCP tool (with its card) or the router directly ran it. */
+  calls: { name: string; result: string; via: 'editor' | 'router' }[];
+  text: string;
+}
+
+export class ChatFeature extends Disposable {
+  private readonly _onDidFinishRequest = this._register(new vscode.EventEmitter<ChatRequestRecord>());
+  readonly onDidFinishRequest = this._onDidFinishRequest.event;
+
+  /** VS Code's id for our gateway definition: the extension id as a key (lower case), then the label. */
+  private readonly _gatewayId: string;
+
+  constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _router: ToolRouter) {
+    super();
+    this._gatewayId = `${context.extension.id.toLowerCase()}/${GATEWAY_LABEL}`;
+    const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) => this._handle(request, chatContext, stream, token));
+    participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'switchboard.svg');
+    this._register(participant);
+  }
+
+  private async _handle(request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
+    const record: ChatRequestRecord = { prompt: request.prompt, offered: 0, omitted: [], calls: [], text: '' };
+    try {
+      const all = this._manager.tools();
+      if (!all.length) {
+        stream.markdown('No MCP server with tools is running yet. Add or start one in the MCP Switchboard view.');
+        stream.button({ command: 'switchboard.showServers', title: 'Show Servers' });
+        return {};
+      }
+      const preferred = vscode.workspace.getConfiguration('switchboard').get<string[]>('chat.servers') ?? [];
+      const selection = selectTools(all, request.prompt, { preferredServers: preferred });
+      record.offered = selection.tools.length;
+      record.omitted = selection.omitted;
+      if (selection.omitted.length) stream.markdown(omittedNote(selection, all.length));
+      await this._loop(request, chatContext, stream, token, selection.tools, record);
+      return { metadata: { calls: record.calls.length } };
+    } catch (e) {
+      if (token.isCancellationRequested) return {};
+      const message = e instanceof vscode.LanguageModelError ? `${e.message} (${e.code})` : errorMessage(e);
+      return { errorDetails: { message: `@switchboard could not finish: ${message}` } };
+    } finally {
+      this._onDidFinishRequest.fire(record);
+    }
+  }
+
+  private async _loop(
+    request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken,
+    offered: NamespacedTool[], record: ChatRequestRecord,
+  ): Promise<void> {
+    const tools: vscode.LanguageModelChatTool[] = offered.map((t) => ({
+      name: t.name, description: t.tool.description ?? t.tool.title ?? t.name, inputSchema: t.tool.inputSchema,
+    }));
+    const messages = [...history(chatContext), vscode.LanguageModelChatMessage.User(request.prompt)];
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const response = await request.model.sendRequest(messages, { tools, justification: 'to answer with the tools of your MCP servers' }, token);
+      const calls: vscode.LanguageModelToolCallPart[] = [];
+      let text = '';
+      for await (const part of response.stream) {
+        if (part instanceof vscode.LanguageModelTextPart) {
+          stream.markdown(part.value);
+          text += part.value;
+        } else if (part instanceof vscode.LanguageModelToolCallPart) {
+          calls.push(part);
+        }
+      }
+      record.text += text;
+      if (!calls.length) return;
+      messages.push(vscode.LanguageModelChatMessage.Assistant([...(text ? [new vscode.LanguageModelTextPart(text)] : []), ...calls]));
+      const results: vscode.LanguageModelToolResultPart[] = [];
+      const editorNames = await this._editorToolNames(calls.map((c) => c.name));
+      // One after another: each may show a card, and the user answers them in order.
+      for (const call of calls) {
+        if (token.isCancellationRequested) return;
+        const editorName = editorNames.get(call.name);
+        const result = await this._invoke(call, editorName, request, token);
+        record.calls.push({ name: call.name, result: result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join(''), via: editorName ? 'editor' : 'router' });
+        results.push(new vscode.LanguageModelToolResultPart(call.callId, result.content));
+      }
+      messages.push(vscode.LanguageModelChatMessage.User(results));
+    }
+    stream.markdown(`\n\n_Stopped after ${MAX_ROUNDS} rounds of tool calls._`);
+  }
+
+  /**
+   * VS Code's names for our routed tools, from the gateway it connected to (`mcp_<prefix>_<name>`);
+   * the gateway is started first if VS Code has not listed it yet.
+   */
+  private async _editorToolNames(names: readonly string[]): Promise<Map<string, string>> {
+    let found = matchEditorTools(names);
+    if (found.size < names.length) {
+      await vscode.commands.executeCommand(START_MCP_SERVER, this._gatewayId, { waitForLiveTools: true }).then(undefined, () => undefined);
+      found = matchEditorTools(names);
+    }
+    return found;
+  }
+
+  private async _invoke(call: vscode.LanguageModelToolCallPart, editorName: string | undefined, request: vscode.ChatRequest, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+    const args = call.input as Record<string, unknown>;
+    if (!editorName) {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      try {
+        return toToolResult(await this._router.call(call.name, args, { origin: 'chat', signal: abort.signal }));
+      } finally {
+        sub.dispose();
+      }
+    }
+    try {
+      return await vscode.lm.invokeTool(editorName, { input: args, toolInvocationToken: request.toolInvocationToken }, token);
+    } catch (e) {
+      // A cancelled call ends up here; the model hears why and the loop goes on.
+      return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`${call.name} did not run: ${errorMessage(e)}`)]);
+    }
+  }
+}
+
+/** VS Code's internal command that starts an MCP server by definition id (absent in older hosts). */
+const START_MCP_SERVER = 'workbench.mcp.startServer';
+
+/**
+ * Our namespaced name → VS Code's tool name. VS Code prefixes every tool of an MCP server with
+ * the same `mcp_…_` prefix, so the prefix is the one most of our names share; the longest name
+ * wins where one routed name ends another.
+ */
+export function matchEditorTools(names: readonly string[]): Map<string, string> {
+  const editor = vscode.lm.tools.map((t) => t.name).filter((n) => n.startsWith('mcp_'));
+  const prefixes = new Map<string, number>();
+  for (const ours of names) for (const e of editor) if (e.endsWith(`_${ours}`)) {
+    const p = e.slice(0, e.length - ours.length);
+    prefixes.set(p, (prefixes.get(p) ?? 0) + 1);
+  }
+  const prefix = [...prefixes].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const out = new Map<string, string>();
+  if (!prefix) return out;
+  const present = new Set(editor);
+  for (const ours of names) if (present.has(prefix + ours)) out.set(ours, prefix + ours);
+  return out;
+}
+
+function omittedNote(selection: ToolSelection, total: number): string {
+  const how = selection.reason === 'named' ? `the servers you named (${selection.servers.join(', ')})`
+    : selection.reason === 'setting' ? `the servers in \`switchboard.chat.servers\` (${selection.servers.join(', ')})`
+      : 'the best matches for your request';
+  const left = selection.omitted.map((o) => `${o.server} (${o.count})`).join(', ');
+  return `_Offering ${selection.tools.length} of ${total} tools, from ${how}; left out: ${left}. Name a server (\`#name\`) to use its tools._\n\n`;
+}
+
+/** Earlier turns with @switchboard, as plain text: tool calls are not replayed. */
+function history(chatContext: vscode.ChatContext): vscode.LanguageModelChatMessage[] {
+  const out: vscode.LanguageModelChatMessage[] = [];
+  for (const turn of chatContext.history) {
+    if (turn instanceof vscode.ChatRequestTurn) out.push(vscode.LanguageModelChatMessage.User(turn.prompt));
+    else if (turn instanceof vscode.ChatResponseTurn) {
+      const text = turn.response.map((p) => (p instanceof vscode.ChatResponseMarkdownPart ? p.value.value : '')).join('');
+      if (text) out.push(vscode.LanguageModelChatMessage.Assistant(text));
+    }
+  }
+  return out;
+}
