@@ -124,9 +124,22 @@ export async function answer(page: Page, step: string, value: string): Promise<v
   await page.keyboard.press('Enter');
 }
 
-/** Clicks a tree row and makes sure it is expanded. */
-export async function expandRow(page: Page, row: ReturnType<Page['locator']>): Promise<void> {
-  await row.waitFor({ timeout: 15000 });
-  await row.click();
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+/**
+ * Clicks a tree row and makes sure it is expanded. The tree re-renders when any server changes
+ * state (e.g. the previous test's config being restored), which can swallow the click or the key;
+ * so it tries again until the row says it is expanded.
+ */
+export async function expandRow(page: Page, row: ReturnType<Page['locator']>, timeout = 15000): Promise<void> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    await row.waitFor({ timeout: Math.max(1000, end - Date.now()) });
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+    // A row re-rendered away counts as not expanded yet: the locator finds its successor next time.
+    const expanded = await row.elementHandle({ timeout: 2000 })
+      .then((el) => page.waitForFunction((e) => e.getAttribute('aria-expanded') === 'true', el, { timeout: 2000 }))
+      .then(() => true, () => false);
+    if (expanded) return;
+    if (Date.now() > end) throw new Error('the tree row did not expand');
+  }
 }

@@ -1,7 +1,7 @@
 // A user expands a demo server to see its tools, then opens that server's output channel from the
 // command palette and sees its stderr there. Screenshots go to docs/images for the README.
 import * as path from 'path';
-import { dismissNotifications, openViewContainer, parkPointer, runCommand, screenshot, waitForRow, waitForWorkbench, type UiContext } from './helpers';
+import { dismissNotifications, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow, waitForWorkbench, type UiContext } from './helpers';
 
 export async function run({ page, shotsDir, repo, log }: UiContext): Promise<void> {
   await waitForWorkbench(page);
@@ -11,14 +11,8 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
   // Wait until it runs (its row then shows the transport and tool count).
   await waitForRow(page, 'tools', 90000);
   // Select the row, then expand it from the keyboard (Right arrow), as a keyboard user would.
-  const expand = async (locator: ReturnType<typeof page.locator>) => {
-    await locator.click();
-    if ((await locator.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
-  };
-  await expand(page.locator('.part.sidebar .monaco-list-row', { hasText: 'everything' }).first());
-  const toolsGroup = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]', { hasText: 'Tools' }).first();
-  await toolsGroup.waitFor({ timeout: 15000 });
-  await expand(toolsGroup);
+  await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'everything' }).first());
+  await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="2"]', { hasText: 'Tools' }).first());
   await waitForRow(page, 'everything_echo');
   log('server-everything\'s tools are listed with namespaced names');
   await parkPointer(page);
