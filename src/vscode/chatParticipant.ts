@@ -19,7 +19,7 @@ import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
 import type { ToolRouter } from '../router/router';
 import { toToolResult } from './toolResults';
-import { GATEWAY_LABEL } from './gatewayFeature';
+import { gatewayDefinitionId } from './gatewayFeature';
 
 export const PARTICIPANT_ID = 'switchboard.chat';
 /** A model that keeps calling tools is stopped here, with a note, rather than looping forever. */
@@ -39,12 +39,11 @@ export class ChatFeature extends Disposable {
   private readonly _onDidFinishRequest = this._register(new vscode.EventEmitter<ChatRequestRecord>());
   readonly onDidFinishRequest = this._onDidFinishRequest.event;
 
-  /** VS Code's id for our gateway definition: the extension id as a key (lower case), then the label. */
   private readonly _gatewayId: string;
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _router: ToolRouter) {
     super();
-    this._gatewayId = `${context.extension.id.toLowerCase()}/${GATEWAY_LABEL}`;
+    this._gatewayId = gatewayDefinitionId(context.extension.id);
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) => this._handle(request, chatContext, stream, token));
     participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'switchboard.svg');
     this._register(participant);
@@ -151,8 +150,8 @@ const START_MCP_SERVER = 'workbench.mcp.startServer';
 
 /**
  * Our namespaced name → VS Code's tool name. VS Code prefixes every tool of an MCP server with
- * the same `mcp_…_` prefix, so the prefix is the one most of our names share; the longest name
- * wins where one routed name ends another.
+ * the same `mcp_…_` prefix, so the prefix is the one most of our names end up behind; names are
+ * then matched as prefix + name exactly, so `a_echo` never takes `xa_echo`'s entry.
  */
 export function matchEditorTools(names: readonly string[]): Map<string, string> {
   const editor = vscode.lm.tools.map((t) => t.name).filter((n) => n.startsWith('mcp_'));

@@ -21,6 +21,9 @@ export const GATEWAY_PROVIDER_ID = 'switchboard.gateway';
 export const GATEWAY_LABEL = 'MCP Switchboard';
 const SETTING = 'switchboard.gateway.enabled';
 
+/** VS Code's id for our definition: the extension id as a key (lower case), a slash, the label. */
+export const gatewayDefinitionId = (extensionId: string): string => `${extensionId.toLowerCase()}/${GATEWAY_LABEL}`;
+
 /** Whether the user lets Copilot see the tools; only the user value counts, as for every permission. */
 function gatewayEnabled(): boolean {
   return vscode.workspace.getConfiguration().inspect<boolean>(SETTING)?.globalValue ?? true;

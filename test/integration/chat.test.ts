@@ -11,7 +11,7 @@ import type { SwitchboardApi } from '../../src/extension';
 import { denyRule } from '../../src/policy/rules';
 import type { ChatRequestRecord } from '../../src/vscode/chatParticipant';
 import { fakeModel, type FakeModel } from './fakeModel.test';
-import { api, startGateway, stdioFixture, waitFor, writeConfig } from './helpers';
+import { api, auditLines, startGateway, stdioFixture, waitFor, writeConfig } from './helpers';
 
 describe('@switchboard in chat', function () {
   this.timeout(120_000);
@@ -19,10 +19,7 @@ describe('@switchboard in chat', function () {
   let fake: FakeModel;
   const fixtureLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-chat-')), 'fixture.log');
   const serverSaw = (text: string) => fs.existsSync(fixtureLog) && fs.readFileSync(fixtureLog, 'utf8').includes(text);
-  const auditLast = async () => {
-    await a.permissions.audit.flush();
-    return JSON.parse(fs.readFileSync(a.permissions.audit.file, 'utf8').trim().split('\n').at(-1)!) as Record<string, unknown>;
-  };
+  const auditLast = async () => (await auditLines(a)).at(-1)!;
 
   /** Sends a request to @switchboard; resolves with what chat.open returned once the response ends or a card waits. */
   const ask = (query: string) => vscode.commands.executeCommand<{ type?: string; kind?: string } | undefined>(

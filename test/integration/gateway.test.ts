@@ -3,11 +3,10 @@
 // show up in vscode.lm.tools, and vscode.lm.invokeTool on one reaches the right backend through
 // the router (schema guard, deny rules, audit). The gateway refuses strangers.
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
 import { denyRule } from '../../src/policy/rules';
-import { GATEWAY_DEFINITION_ID, api, startGateway, stdioFixture, waitFor, writeConfig } from './helpers';
+import { GATEWAY_DEFINITION_ID, api, startGateway, stdioFixture, waitFor, writeConfig, auditLines } from './helpers';
 
 const textOf = (r: vscode.LanguageModelToolResult) =>
   r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
@@ -15,10 +14,6 @@ const textOf = (r: vscode.LanguageModelToolResult) =>
 describe('the gateway Copilot calls through', function () {
   this.timeout(120_000);
   let a: SwitchboardApi;
-  const auditLines = async () => {
-    await a.permissions.audit.flush();
-    return fs.readFileSync(a.permissions.audit.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  };
   const lmTool = (suffix: string) => vscode.lm.tools.find((t) => t.name.endsWith(suffix));
 
   before(async () => {
@@ -44,7 +39,7 @@ describe('the gateway Copilot calls through', function () {
     const name = lmTool('beta_echo')!.name;
     const result = await vscode.lm.invokeTool(name, { input: { text: 'hello from copilot' }, toolInvocationToken: undefined });
     assert.strictEqual(textOf(result), 'hello from copilot');
-    const last = (await auditLines()).at(-1)!;
+    const last = (await auditLines(a)).at(-1)!;
     assert.deepStrictEqual([last.name, last.server, last.origin, last.decidedBy, last.outcome], ['beta_echo', 'beta', 'gateway', 'host', 'ok']);
   });
 
@@ -54,7 +49,7 @@ describe('the gateway Copilot calls through', function () {
     assert.match(textOf(denied), /not run: Denied by your rule/);
     const bad = await vscode.lm.invokeTool(lmTool('beta_add')!.name, { input: { a: 1, b: 'two' }, toolInvocationToken: undefined });
     assert.match(textOf(bad), /argument "b" must be number/);
-    const outcomes = (await auditLines()).slice(-2).map((l) => l.outcome);
+    const outcomes = (await auditLines(a)).slice(-2).map((l) => l.outcome);
     assert.deepStrictEqual(outcomes, ['denied', 'invalidArguments']);
   });
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
 import { isAlive } from '../../src/client/processTree';
+import { gatewayDefinitionId } from '../../src/vscode/gatewayFeature';
 
 export const EXTENSION_ID = 'mcp-switchboard.mcp-switchboard';
 /** Every fixture started by these suites carries it, so the harness can prove none is left behind. */
@@ -64,8 +65,13 @@ export async function renderTree(a: SwitchboardApi): Promise<string[]> {
   return lines;
 }
 
-/** VS Code's id for the gateway's MCP server definition: the extension id as a key, then the label. */
-export const GATEWAY_DEFINITION_ID = `${EXTENSION_ID}/MCP Switchboard`;
+export const GATEWAY_DEFINITION_ID = gatewayDefinitionId(EXTENSION_ID);
+
+/** The audit log's entries, oldest first, after the pending writes are flushed. */
+export async function auditLines(a: SwitchboardApi): Promise<Record<string, unknown>[]> {
+  await a.permissions.audit.flush();
+  return fs.readFileSync(a.permissions.audit.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
 
 /**
  * Has VS Code (re)connect to the gateway until one of its tools, `<anything>_<tool>`, is listed in

@@ -7,15 +7,11 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
 import { allowToolRule, denyRule } from '../../src/policy/rules';
-import { api, stdioFixture, waitFor, writeConfig } from './helpers';
+import { api, stdioFixture, waitFor, writeConfig, auditLines } from './helpers';
 
 describe('tool calls through the policy', function () {
   this.timeout(90_000);
   let a: SwitchboardApi;
-  const auditLines = async () => {
-    await a.permissions.audit.flush();
-    return fs.readFileSync(a.permissions.audit.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  };
   const tool = (name: string) => a.manager.catalog('echo')!.tools.find((t) => t.name === name)!;
 
   before(async () => {
@@ -34,7 +30,7 @@ describe('tool calls through the policy', function () {
     assert.strictEqual(doc.languageId, 'markdown');
     assert.match(doc.getText(), /^# echo_t0\n/);
     assert.match(doc.getText(), /## Result\n\nt0\n/);
-    const last = (await auditLines()).at(-1)!;
+    const last = (await auditLines(a)).at(-1)!;
     assert.deepStrictEqual([last.name, last.origin, last.decidedBy, last.outcome], ['echo_t0', 'manual', 'user', 'ok']);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
@@ -43,13 +39,13 @@ describe('tool calls through the policy', function () {
     const allow = await a.permissions.store.upsert(allowToolRule('echo', tool('echo'), 'session'));
     const ok = await a.router.call('echo_echo', { text: 'allowed by rule' }, { origin: 'chat' });
     assert.strictEqual(ok.kind, 'ok');
-    assert.deepStrictEqual((await auditLines()).at(-1)!.rule, allow.id);
+    assert.deepStrictEqual((await auditLines(a)).at(-1)!.rule, allow.id);
 
     const deny = await a.permissions.store.upsert(denyRule({ server: 'echo' }, 'workspace'));
     const denied = await a.router.call('echo_echo', { text: 'denied by rule' }, { origin: 'chat' });
     assert.strictEqual(denied.kind, 'denied');
     assert.match((denied as { message: string }).message, /Denied by your rule for server "echo" \(workspace\)/);
-    const last = (await auditLines()).at(-1)!;
+    const last = (await auditLines(a)).at(-1)!;
     assert.deepStrictEqual([last.decision, last.decidedBy, last.rule, last.outcome], ['deny', 'policy', deny.id, 'denied']);
   });
 
@@ -63,7 +59,7 @@ describe('tool calls through the policy', function () {
   it('a gateway call is settled by VS Code\'s own confirmation: no second prompt, but deny rules still apply', async () => {
     const ok = await a.router.call('echo_echo', { text: 'via gateway' }, { origin: 'gateway' });
     assert.strictEqual(ok.kind, 'ok');
-    assert.strictEqual((await auditLines()).at(-1)!.decidedBy, 'host');
+    assert.strictEqual((await auditLines(a)).at(-1)!.decidedBy, 'host');
     await a.permissions.store.upsert(denyRule({ server: 'echo', tool: 'echo' }, 'session'));
     assert.strictEqual((await a.router.call('echo_echo', { text: 'x' }, { origin: 'gateway' })).kind, 'denied');
   });
@@ -71,7 +67,7 @@ describe('tool calls through the policy', function () {
   it('the audit log holds hashes, never argument values, and opens from its command', async () => {
     const text = fs.readFileSync(a.permissions.audit.file, 'utf8');
     assert.doesNotMatch(text, /allowed by rule|denied by rule|via gateway/);
-    for (const l of await auditLines()) assert.match(String(l.argsHash), /^[0-9a-f]{64}$/);
+    for (const l of await auditLines(a)) assert.match(String(l.argsHash), /^[0-9a-f]{64}$/);
     await vscode.commands.executeCommand('switchboard.openAuditLog');
     const editor = await waitFor(() => vscode.window.activeTextEditor, 'the audit log editor');
     assert.strictEqual(editor.document.uri.fsPath, a.permissions.audit.file);
