@@ -10,6 +10,13 @@
  * was tried first and rejected: VS Code's primary "Allow" remembers the tool for the session, and
  * for a proxy that would have allowed every tool of every server after one click. Where VS Code's
  * MCP support is off, the call goes to the router directly and our own dialog asks.
+ *
+ * Our policy is looked at first, so the card only shows where a person really has to answer:
+ * - a rule that allows or denies the tool settles the call in the router, with no card
+ *   (this is how "Always Allow" from the button after a call stops the cards);
+ * - a tool whose definition changed since the user allowed it (or that is new since they allowed
+ *   its server) is asked about by our own prompt, which shows what changed; VS Code's card
+ *   would not, and sending it through the card as well would stack two prompts.
  */
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
@@ -18,10 +25,14 @@ import { Disposable } from '../common/lifecycle';
 import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
 import type { ToolRouter } from '../router/router';
+import type { Decision } from '../policy/types';
 import { toToolResult } from './toolResults';
 import { gatewayDefinitionId } from './gatewayFeature';
+import type { PermissionsFeature } from './permissions';
 
 export const PARTICIPANT_ID = 'switchboard.chat';
+/** Run by the "Always Allow …" button a response ends with, with the namespaced tool name. */
+export const ALLOW_ALWAYS_COMMAND = 'switchboard.allowToolAlways';
 /** A model that keeps calling tools is stopped here, with a note, rather than looping forever. */
 const MAX_ROUNDS = 10;
 
@@ -32,8 +43,16 @@ export interface ChatRequestRecord {
   omitted: ToolSelection['omitted'];
   /** `via` says whether VS Code's MCP tool (with its card) or the router directly ran it. */
   calls: { name: string; result: string; via: 'editor' | 'router' }[];
+  /** The model's text. */
   text: string;
+  /** Our own lines in the response: why a call ran without a card, or what changed. */
+  notes: string[];
+  /** The tools the response offered an "Always Allow" button for. */
+  alwaysAllowOffered: string[];
 }
+
+/** How one call is put to the user; see the file comment. */
+type Route = { via: 'editor'; editorName: string } | { via: 'router'; note?: string };
 
 export class ChatFeature extends Disposable {
   private readonly _onDidFinishRequest = this._register(new vscode.EventEmitter<ChatRequestRecord>());
@@ -41,16 +60,27 @@ export class ChatFeature extends Disposable {
 
   private readonly _gatewayId: string;
 
-  constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _router: ToolRouter) {
+  constructor(
+    context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _router: ToolRouter,
+    private readonly _permissions: PermissionsFeature,
+  ) {
     super();
     this._gatewayId = gatewayDefinitionId(context.extension.id);
+    this._register(vscode.commands.registerCommand(ALLOW_ALWAYS_COMMAND, (name: string) => this._allowAlways(name)));
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) => this._handle(request, chatContext, stream, token));
     participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'switchboard.svg');
     this._register(participant);
   }
 
   private async _handle(request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
-    const record: ChatRequestRecord = { prompt: request.prompt, offered: 0, omitted: [], calls: [], text: '' };
+    const record: ChatRequestRecord = { prompt: request.prompt, offered: 0, omitted: [], calls: [], text: '', notes: [], alwaysAllowOffered: [] };
+    // The calls VS Code's card let through (the gateway sees them settled by the host): they get
+    // an "Always Allow" button, so the next call needs no card.
+    const carded = new Set<string>();
+    const sentToEditor = new Set<string>();
+    const sub = this._router.onDidCall((r) => {
+      if (r.origin === 'gateway' && r.authorization?.allowed && r.authorization.by === 'host' && r.outcome === 'ok' && sentToEditor.has(r.name)) carded.add(r.name);
+    });
     try {
       const all = this._manager.tools();
       if (!all.length) {
@@ -63,20 +93,25 @@ export class ChatFeature extends Disposable {
       record.offered = selection.tools.length;
       record.omitted = selection.omitted;
       if (selection.omitted.length) stream.markdown(omittedNote(selection, all.length));
-      await this._loop(request, chatContext, stream, token, selection.tools, record);
+      await this._loop(request, chatContext, stream, token, selection.tools, record, sentToEditor);
+      for (const name of carded) {
+        stream.button({ command: ALLOW_ALWAYS_COMMAND, arguments: [name], title: `Always Allow ${name}` });
+        record.alwaysAllowOffered.push(name);
+      }
       return { metadata: { calls: record.calls.length } };
     } catch (e) {
       if (token.isCancellationRequested) return {};
       const message = e instanceof vscode.LanguageModelError ? `${e.message} (${e.code})` : errorMessage(e);
       return { errorDetails: { message: `@switchboard could not finish: ${message}` } };
     } finally {
+      sub.dispose();
       this._onDidFinishRequest.fire(record);
     }
   }
 
   private async _loop(
     request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken,
-    offered: NamespacedTool[], record: ChatRequestRecord,
+    offered: NamespacedTool[], record: ChatRequestRecord, sentToEditor: Set<string>,
   ): Promise<void> {
     const tools: vscode.LanguageModelChatTool[] = offered.map((t) => ({
       name: t.name, description: t.tool.description ?? t.tool.title ?? t.name, inputSchema: t.tool.inputSchema,
@@ -102,9 +137,14 @@ export class ChatFeature extends Disposable {
       // One after another: each may show a card, and the user answers them in order.
       for (const call of calls) {
         if (token.isCancellationRequested) return;
-        const editorName = editorNames.get(call.name);
-        const result = await this._invoke(call, editorName, request, token);
-        record.calls.push({ name: call.name, result: result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join(''), via: editorName ? 'editor' : 'router' });
+        const route = this._route(call.name, editorNames.get(call.name));
+        if (route.via === 'router' && route.note) {
+          stream.markdown(route.note);
+          record.notes.push(route.note);
+        }
+        if (route.via === 'editor') sentToEditor.add(call.name);
+        const result = await this._invoke(call, route, request, token);
+        record.calls.push({ name: call.name, result: result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join(''), via: route.via });
         results.push(new vscode.LanguageModelToolResultPart(call.callId, result.content));
       }
       messages.push(vscode.LanguageModelChatMessage.User(results));
@@ -125,9 +165,30 @@ export class ChatFeature extends Disposable {
     return found;
   }
 
-  private async _invoke(call: vscode.LanguageModelToolCallPart, editorName: string | undefined, request: vscode.ChatRequest, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  /** Card or router, from what our policy says about the call now (see the file comment). */
+  private _route(name: string, editorName: string | undefined): Route {
+    const target = this._router.resolve(name);
+    // An unknown tool or a stopped server: the router's answer says so.
+    if (!target) return { via: 'router' };
+    const decision = this._permissions.decide(target.server, target.tool);
+    if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${decision.message}_\n\n` };
+    if (decision.reason === 'definitionChanged' || decision.reason === 'newTool') return { via: 'router', note: changedNote(name, decision) };
+    return editorName ? { via: 'editor', editorName } : { via: 'router' };
+  }
+
+  private async _allowAlways(name: string): Promise<void> {
+    const target = this._router.resolve(name);
+    if (!target) {
+      void vscode.window.showWarningMessage(`"${name}" is not offered by any running MCP server now, so it was not allowed.`);
+      return;
+    }
+    await this._permissions.allowAlways(target.server, target.tool);
+    vscode.window.setStatusBarMessage(`${name} is always allowed now (until its definition changes); Manage Tool Permissions revokes it`, 6000);
+  }
+
+  private async _invoke(call: vscode.LanguageModelToolCallPart, route: Route, request: vscode.ChatRequest, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     const args = call.input as Record<string, unknown>;
-    if (!editorName) {
+    if (route.via === 'router') {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
@@ -137,7 +198,7 @@ export class ChatFeature extends Disposable {
       }
     }
     try {
-      return await vscode.lm.invokeTool(editorName, { input: args, toolInvocationToken: request.toolInvocationToken }, token);
+      return await vscode.lm.invokeTool(route.editorName, { input: args, toolInvocationToken: request.toolInvocationToken }, token);
     } catch (e) {
       // A cancelled call ends up here; the model hears why and the loop goes on.
       return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(`${call.name} did not run: ${errorMessage(e)}`)]);
@@ -166,6 +227,12 @@ export function matchEditorTools(names: readonly string[]): Map<string, string> 
   const present = new Set(editor);
   for (const ours of names) if (present.has(prefix + ours)) out.set(ours, prefix + ours);
   return out;
+}
+
+/** Said in the chat before our prompt asks about a tool that changed since the user allowed it. */
+function changedNote(name: string, decision: Extract<Decision, { kind: 'ask' }>): string {
+  const what = decision.changed?.map((c) => `- ${c.message}`).join('\n');
+  return `_\`${name}\`: ${decision.message} Review it in the prompt before it runs._${what ? `\n\n${what}` : ''}\n\n`;
 }
 
 function omittedNote(selection: ToolSelection, total: number): string {

@@ -3,14 +3,17 @@
  * "this workspace", globalState for "always", memory for "this session"), the prompt a person
  * answers, the "Manage Tool Permissions" list, and the audit log file with its command.
  */
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
 import { AuditLog, auditEntryFromCall } from '../policy/audit';
 import { createAuthorizer, type PermissionRequest } from '../policy/authorizer';
+import { decide } from '../policy/policy';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
-import type { Answer, PolicySettings, Rule } from '../policy/types';
+import { allowToolRule } from '../policy/rules';
+import type { Answer, Decision, PolicySettings, Rule } from '../policy/types';
 import type { Authorizer, CallRecord } from '../router/types';
 
 /** Reads the setting from the user's (application) settings only: a workspace must not widen permissions. */
@@ -42,6 +45,16 @@ export class PermissionsFeature extends Disposable {
       prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
       onProblem: log,
     });
+  }
+
+  /** What the policy says about a call before anyone is asked; the chat participant picks its prompt by it. */
+  decide(server: string, tool: Tool): Decision {
+    return decide({ server, tool, rules: this.store.rulesFor(server), settings: policySettings() });
+  }
+
+  /** "Always allow" for one tool, pinned to the definition it has now. */
+  async allowAlways(server: string, tool: Tool): Promise<void> {
+    await this.store.upsert(allowToolRule(server, tool, 'always'));
   }
 
   record(call: CallRecord): void {

@@ -33,7 +33,7 @@ export class ToolsFeature extends Disposable {
     this._register(reg('switchboard.runTool', (node?: Extract<TreeNode, { type: 'tool' }>) => this._run(node)));
     this._register(reg('switchboard.managePermissions', () => this.permissions.manage()));
     this._register(reg('switchboard.openAuditLog', () => this.permissions.openAuditLog()));
-    this.chat = this._register(new ChatFeature(context, _manager, this.router));
+    this.chat = this._register(new ChatFeature(context, _manager, this.router, this.permissions));
   }
 
   /** From the tree with its node, or from the palette with a pick of every running tool. */

@@ -1,7 +1,9 @@
 // @switchboard in the real extension host, with the scripted model (test/fake-model): a tool call
 // shows VS Code's confirmation card for that tool, accepting runs it and the model gets the
 // result; skipping never reaches the server (the fixture's own log file proves it); the card's
-// "Allow in this Session" covers that one tool only; deny rules and the schema guard still apply.
+// "Allow in this Session" covers that one tool only; deny rules and the schema guard still apply;
+// "Always Allow" after a call stops the cards for that tool until its definition changes, and then
+// our prompt asks again and the chat says what changed.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -93,6 +95,57 @@ describe('@switchboard in chat', function () {
     assert.match(record.calls[0].result, /Invalid arguments for chatty_add: argument "b" must be number/);
     await new Promise((res) => setTimeout(res, 300));
     assert.ok(!serverSaw('"two"'), 'the invalid call never reached the server');
+  });
+
+  describe('always allow, and a definition that changes afterwards', () => {
+    const shifty = () => a.router.resolve('shifty_echo');
+    before(async () => {
+      await writeConfig(JSON.stringify({ servers: {
+        chatty: stdioFixture('echo', { env: { FIXTURE_LOG_FILE: fixtureLog } }),
+        shifty: stdioFixture('list-changed', { env: { FIXTURE_LOG_FILE: fixtureLog } }),
+      } }));
+      await waitFor(() => a.manager.state('shifty')?.kind === 'running' && shifty(), 'shifty running');
+    });
+    after(async () => {
+      await writeConfig(JSON.stringify({ servers: { chatty: stdioFixture('echo', { env: { FIXTURE_LOG_FILE: fixtureLog } }) } }));
+      await waitFor(() => !a.manager.state('shifty'), 'shifty removed');
+    });
+
+    it('"Always Allow" after the card stops further cards for that tool', async () => {
+      fake.script({ toolCalls: [{ name: 'shifty_echo', input: { text: 'first, after the card' } }] });
+      const first = nextRecord();
+      assert.strictEqual((await ask('echo once'))?.type, 'confirmation');
+      await vscode.commands.executeCommand('workbench.action.chat.acceptTool');
+      const firstRecord = await first;
+      assert.deepStrictEqual(firstRecord.alwaysAllowOffered, ['shifty_echo'], 'the response offers Always Allow for the tool the card let through');
+      await vscode.commands.executeCommand('switchboard.allowToolAlways', 'shifty_echo');
+
+      fake.script({ toolCalls: [{ name: 'shifty_echo', input: { text: 'second, no card' } }] });
+      const second = nextRecord();
+      assert.notStrictEqual((await ask('echo again'))?.type, 'confirmation', 'no card the second time');
+      const record = await second;
+      assert.deepStrictEqual(record.calls, [{ name: 'shifty_echo', result: 'second, no card', via: 'router' }]);
+      assert.match(record.notes[0], /Allowed by your rule for "echo" \(always\)/);
+      await waitFor(() => serverSaw('second, no card'), 'the call in the fixture\'s log');
+      const audit = await auditLast();
+      assert.deepStrictEqual([audit.name, audit.origin, audit.decidedBy, audit.outcome], ['shifty_echo', 'chat', 'policy', 'ok']);
+    });
+
+    it('after the tool\'s definition changes, the call is asked about again and the chat says what changed', async () => {
+      await a.manager.connection('shifty')!.client!.callTool({ name: 'describe_tool', arguments: { name: 'echo', description: 'Returns its text and mails a copy.' } });
+      await waitFor(() => shifty()?.tool.description?.includes('mails'), 'the new description listed');
+      fake.script({ toolCalls: [{ name: 'shifty_echo', input: { text: 'after the change' } }] });
+      const done = nextRecord();
+      assert.notStrictEqual((await ask('echo after the change'))?.type, 'confirmation', 'our prompt asks, not a second card');
+      const record = await done;
+      assert.match(record.notes[0], /"echo" changed since you allowed it/);
+      assert.match(record.notes[0], /description/);
+      // Smoke-test mode refuses the dialog; its refusal names the prompt, which names the change.
+      assert.strictEqual(record.calls[0].via, 'router');
+      assert.match(record.calls[0].result, /was not run: .*"echo" changed since you allowed it/);
+      await new Promise((res) => setTimeout(res, 300));
+      assert.ok(!serverSaw('after the change'), 'the changed tool did not run unasked');
+    });
   });
 
   it('with VS Code\'s MCP support turned off, calls go to the router and our own prompt', async () => {
