@@ -19,6 +19,19 @@ import type { RouterBackend } from '../router/router';
 export const META_SERVER = 'switchboard/server';
 export const META_TOOL = 'switchboard/tool';
 export const META_PROMPT = 'switchboard/prompt';
+/** Where a server's `readOnlyHint` is kept when it is not passed on (see `CatalogOptions`). */
+export const META_READ_ONLY = 'switchboard/readOnlyHint';
+
+export interface CatalogOptions {
+  /**
+   * Whether served tools keep the server's `readOnlyHint`. VS Code runs a tool with that hint
+   * without showing its confirmation card, so a server's claim would decide instead of the user.
+   * The hint is therefore passed on only while our policy also lets read-only tools run unasked
+   * (the user's `switchboard.tools.autoAllowReadOnly`); otherwise it moves to `_meta`, so VS Code
+   * asks and nothing is lost. Default: never passed on.
+   */
+  readOnlyHints?: () => boolean;
+}
 
 /** The MCP error code for an unknown resource URI (the spec's, not JSON-RPC's). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -31,11 +44,12 @@ interface ServedPrompt { prompt: Prompt; server: string; raw: string }
 
 /** Builds the served lists and routes reads; see the file comment. */
 export class GatewayCatalog {
-  constructor(private readonly _backend: RouterBackend) {}
+  constructor(private readonly _backend: RouterBackend, private readonly _options: CatalogOptions = {}) {}
 
-  /** Every namespaced tool, with the server's own definition apart from the name. */
+  /** Every namespaced tool, with the server's own definition apart from the name, a title naming the server, and see `CatalogOptions`. */
   tools(): Tool[] {
-    return this._backend.registry.tools().map(servedTool);
+    const keepReadOnly = this._options.readOnlyHints?.() ?? false;
+    return this._backend.registry.tools().map((t) => servedTool(t, keepReadOnly));
   }
 
   /** Every running server's resources; a URI listed twice belongs to the first server by name. */
@@ -140,9 +154,19 @@ function templateMatch(template: string, uri: string): number {
   return uri.startsWith(prefix) ? prefix.length : 0;
 }
 
-function servedTool({ name, server, tool }: NamespacedTool): Tool {
+function servedTool({ name, server, tool }: NamespacedTool, keepReadOnly: boolean): Tool {
   // `execution` advertises task support; the gateway runs every call as a plain request, so it
   // must not promise tasks on the server's behalf.
   const { execution: _execution, ...own } = tool;
-  return { ...own, name, _meta: { ...tool._meta, [META_SERVER]: server, [META_TOOL]: tool.name } };
+  const served: Tool = { ...own, name, _meta: { ...tool._meta, [META_SERVER]: server, [META_TOOL]: tool.name } };
+  // Every served tool shows under the one gateway server in the host's UI (VS Code's card says
+  // "MCP Switchboard (MCP Server)"), so its display title names the server that really runs it.
+  served.title = `${tool.title ?? tool.annotations?.title ?? tool.name} (${server})`;
+  if (tool.annotations?.title !== undefined) served.annotations = { ...tool.annotations, title: `${tool.annotations.title} (${server})` };
+  if (!keepReadOnly && served.annotations?.readOnlyHint !== undefined) {
+    const { readOnlyHint, ...rest } = served.annotations;
+    served.annotations = rest;
+    served._meta = { ...served._meta, [META_READ_ONLY]: readOnlyHint };
+  }
+  return served;
 }

@@ -16,14 +16,14 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { RouterBackend } from '../router/router';
-import { GatewayCatalog, SERVED_KINDS, type ServedKind } from './catalog';
+import { GatewayCatalog, SERVED_KINDS, type CatalogOptions, type ServedKind } from './catalog';
 import { checkAccess, DEFAULT_MAX_BODY_BYTES, MCP_PATH, newToken, readJsonBody, refuse, requestPath, type Refusal } from './http';
 import { createSessionServer, type GatewayLog, type GatewayRouter } from './session';
 
 /** The only interface the gateway ever listens on. */
 export const GATEWAY_HOST = '127.0.0.1';
 
-export interface GatewayOptions {
+export interface GatewayOptions extends CatalogOptions {
   /** Where the catalog and the live clients come from: `managerBackend(manager)`, as for the router. */
   backend: RouterBackend;
   /** Every tools/call goes through it with origin 'gateway'; a `ToolRouter`. */
@@ -70,7 +70,7 @@ export class Gateway extends Disposable {
   constructor(private readonly _opts: GatewayOptions) {
     super();
     this._log = _opts.log ?? silentLog;
-    this._catalog = new GatewayCatalog(_opts.backend);
+    this._catalog = new GatewayCatalog(_opts.backend, _opts);
     this._digests = { tools: this._catalog.digest('tools'), resources: this._catalog.digest('resources'), prompts: this._catalog.digest('prompts') };
     const registry = _opts.backend.registry;
     const schedule = () => this._schedule();
@@ -214,6 +214,11 @@ export class Gateway extends Disposable {
 
   private _close(id: string, session: Session): void {
     session.server.close().catch((e: unknown) => this._log.trace(`closing session ${short(id)}: ${errorMessage(e)}`));
+  }
+
+  /** Something besides the registry changed what is served (a setting): tell clients if a list changed. */
+  refresh(): void {
+    this._schedule();
   }
 
   private _schedule(): void {

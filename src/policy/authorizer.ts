@@ -8,9 +8,10 @@
  * settled by the host, except where VS Code cannot know better than us:
  * - deny rules still deny;
  * - a pinned allow that went stale (`definitionChanged`, `newTool`) is asked about by us, because
- *   VS Code does not know what the user agreed to;
- * - a tool that claims `readOnlyHint` is asked about by us, because VS Code skips its card for
- *   such tools, and a hint from the server is not the user's yes.
+ *   VS Code does not know what the user agreed to.
+ * VS Code skips its card for tools with `readOnlyHint`; the gateway therefore serves that hint only
+ * while the policy itself allows read-only tools unasked (see gateway/catalog), so every `ask`
+ * that reaches here through the gateway did pass VS Code's card.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
@@ -50,8 +51,7 @@ export interface AuthorizerOptions {
 /** Whether VS Code's own confirmation already stood for this ask (see the file comment). */
 export function hostConfirmed(call: PendingToolCall, decision: AskDecision): boolean {
   if (call.origin !== 'gateway') return false;
-  if (decision.reason === 'definitionChanged' || decision.reason === 'newTool') return false;
-  return call.tool.annotations?.readOnlyHint !== true;
+  return decision.reason !== 'definitionChanged' && decision.reason !== 'newTool';
 }
 
 export const DECLINED = 'the user declined to run this tool';

@@ -14,12 +14,15 @@ import type { McpClientManager } from '../client/manager';
 import { Gateway } from '../gateway/gateway';
 import { managerBackend, type ToolRouter } from '../router/router';
 import type { ServerLogs } from './logs';
+import { policySettings } from './permissions';
 
 /** Declared in package.json `contributes.mcpServerDefinitionProviders`. */
 export const GATEWAY_PROVIDER_ID = 'switchboard.gateway';
 /** The server's label in VS Code's MCP list; VS Code derives the definition id from it. */
 export const GATEWAY_LABEL = 'MCP Switchboard';
 const SETTING = 'switchboard.gateway.enabled';
+/** Decides whether served tools keep `readOnlyHint` (see gateway/catalog's `CatalogOptions`). */
+const READ_ONLY_SETTING = 'switchboard.tools.autoAllowReadOnly';
 
 /** VS Code's id for our definition: the extension id as a key (lower case), a slash, the label. */
 export const gatewayDefinitionId = (extensionId: string): string => `${extensionId.toLowerCase()}/${GATEWAY_LABEL}`;
@@ -40,6 +43,7 @@ export class GatewayFeature extends Disposable {
     this.gateway = this._register(new Gateway({
       backend: managerBackend(manager),
       router,
+      readOnlyHints: () => policySettings().autoAllowReadOnly,
       version: String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0'),
       log: { trace: (m) => log.trace(`gateway: ${m}`), info: (m) => log.info(`gateway: ${m}`), warn: (m) => log.warn(`gateway: ${m}`), error: (m) => log.error(`gateway: ${m}`) },
     }));
@@ -51,7 +55,10 @@ export class GatewayFeature extends Disposable {
     // A new version tells VS Code its cached tool list is stale while it is not connected; a live
     // connection hears list_changed from the gateway itself.
     this._register(this.gateway.onDidChangeTools(() => this._onDidChange.fire()));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(SETTING)) this._onDidChange.fire(); }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SETTING)) this._onDidChange.fire();
+      if (e.affectsConfiguration(READ_ONLY_SETTING)) this.gateway.refresh();
+    }));
     const provider: vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> = {
       onDidChangeMcpServerDefinitions: this._onDidChange.event,
       provideMcpServerDefinitions: () => this._definitions(),

@@ -57,8 +57,9 @@ describe('gateway (real fixture processes, real HTTP on 127.0.0.1)', function ()
   router.onDidCall((r) => records.push(r));
   const gatewayLog: string[] = [];
   const at = (level: string) => (m: string) => { gatewayLog.push(`${level} ${m}`); };
+  let readOnlyHints = false;
   const gateway = new Gateway({
-    backend: managerBackend(manager), router, version: '9.9.9',
+    backend: managerBackend(manager), router, version: '9.9.9', readOnlyHints: () => readOnlyHints,
     log: { trace: at('trace'), info: at('info'), warn: at('warn'), error: at('error') },
   });
   const desired: DesiredServer[] = [
@@ -120,8 +121,27 @@ describe('gateway (real fixture processes, real HTTP on 127.0.0.1)', function ()
     assert.deepEqual(add.inputSchema, own.inputSchema);
     assert.deepEqual(add.outputSchema, own.outputSchema);
     assert.equal(add.description, 'Adds two numbers.');
+    assert.equal(add.title, 'add (alpha)', 'the display title names the server');
     assert.deepEqual(add._meta, { 'switchboard/server': 'alpha', 'switchboard/tool': 'add' });
     assert.deepEqual(byName.get('beta_erase')!.annotations, { destructiveHint: true });
+  });
+
+  it('passes readOnlyHint on only while read-only tools are allowed unasked, keeping it in _meta otherwise', async () => {
+    // VS Code shows no card for a read-only tool: the server's claim must not stand in for the user's yes.
+    const peek = async () => (await client.listTools()).tools.find((t) => t.name === 'beta_peek')!;
+    const hidden = await peek();
+    assert.deepEqual(hidden.annotations, { openWorldHint: false });
+    assert.equal(hidden._meta?.['switchboard/readOnlyHint'], true);
+    readOnlyHints = true;
+    const before = notified.length;
+    gateway.refresh();
+    await waitFor(() => notified.slice(before).includes('tools'), 5000, 'tools list_changed after the setting changed');
+    assert.deepEqual((await peek()).annotations, { readOnlyHint: true, openWorldHint: false });
+    readOnlyHints = false;
+    const again = notified.length;
+    gateway.refresh();
+    await waitFor(() => notified.slice(again).includes('tools'), 5000, 'tools list_changed once more');
+    assert.deepEqual((await peek()).annotations, { openWorldHint: false });
   });
 
   it('sends a call to the right server and passes its result through unchanged', async () => {

@@ -91,10 +91,11 @@ describe('policy/authorizer', () => {
       assert.equal(out.by, 'policy');
     });
 
-    it('a read-only tool is asked about by us, since VS Code shows no card for it', async () => {
-      answer = 'allowOnce';
-      assert.deepEqual(await authorize()(call(tools[0], 'gateway')), { allowed: true, by: 'user', rule: undefined });
-      assert.equal(asked.length, 1);
+    it('a read-only tool is settled by the host too (the gateway hides its hint, so VS Code showed its card), or by the setting', async () => {
+      assert.deepEqual(await authorize()(call(tools[0], 'gateway')), { allowed: true, by: 'host' });
+      readOnly = true;
+      assert.deepEqual(await authorize()(call(tools[0], 'gateway')), { allowed: true, by: 'policy', rule: undefined });
+      assert.equal(asked.length, 0);
     });
 
     it('a tool whose definition changed since it was allowed is asked about by us, with what changed', async () => {
