@@ -63,7 +63,9 @@ async function main() {
   const dirs = { userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home') };
   t = Date.now();
   await installExtension({ vsix, ...dirs });
-  log(`installed into ${dirs.extensionsDir} in ${seconds(t)}`);
+  // The chat test needs a model; it is the one `npm start` offers.
+  await installExtension({ vsix: await packageExtension(path.join(runDir, 'demo-model.vsix'), path.join(REPO, 'demo-model')), ...dirs });
+  log(`installed (with the demo model) into ${dirs.extensionsDir} in ${seconds(t)}`);
 
   const cs = await startCodeServer({
     folder: workspace, trust, ...dirs, logFile: path.join(runDir, 'code-server.log'),

@@ -4,6 +4,7 @@
 // 127.0.0.1 until Ctrl-C.
 //
 //   PORT=8080 npm start        (default: a free port)
+//   DEMO_MODEL=0 npm start     (without the rule-based demo model in the Chat view)
 //
 // Workspace trust is disabled for this session (`--disable-workspace-trust`): trusted folders are
 // remembered by the browser, not the server, so this is how demo/ opens trusted in any browser.
@@ -15,6 +16,7 @@ import {
 } from './editor.mjs';
 
 const DEMO = path.join(REPO, 'demo');
+const DEMO_MODEL = path.join(REPO, 'demo-model');
 const HOME = path.join(WORK, 'start');
 const log = (msg) => console.log(`[start] ${msg}`);
 
@@ -27,7 +29,10 @@ async function main() {
   await ensureEditorTools();
   const dirs = { userDataDir: path.join(HOME, 'user-data'), extensionsDir: path.join(HOME, 'extensions'), home: path.join(HOME, 'home') };
   await installExtension({ vsix: await packageExtension(path.join(HOME, 'switchboard.vsix')), ...dirs });
-  log(`extension installed into ${dirs.extensionsDir}`);
+  // Without Copilot (nothing can sign in here) the Chat view has no model; this rule-based one lets
+  // @switchboard's tool calls and approval cards be tried. DEMO_MODEL=0 leaves it out.
+  if (process.env.DEMO_MODEL !== '0') await installExtension({ vsix: await packageExtension(path.join(HOME, 'demo-model.vsix'), DEMO_MODEL), ...dirs });
+  log(`extension${process.env.DEMO_MODEL !== '0' ? ' and the demo model' : ''} installed into ${dirs.extensionsDir}`);
 
   const port = process.env.PORT ? Number(process.env.PORT) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new Error(`PORT="${process.env.PORT}" is not a port number`);
