@@ -8,7 +8,9 @@
  * settled by the host, except where VS Code cannot know better than us:
  * - deny rules still deny;
  * - a pinned allow that went stale (`definitionChanged`, `newTool`) is asked about by us, because
- *   VS Code does not know what the user agreed to.
+ *   VS Code does not know what the user agreed to;
+ * - so is a tool whose definition changed since VS Code's card last let it run (hostPins.ts):
+ *   VS Code remembers its answers by tool name and would not notice.
  * VS Code skips its card for tools with `readOnlyHint`; the gateway therefore serves that hint only
  * while the policy itself allows read-only tools unasked (see gateway/catalog), so every `ask`
  * that reaches here through the gateway did pass VS Code's card.
@@ -16,6 +18,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
 import type { AuthorizationOutcome, Authorizer, PendingToolCall } from '../router/types';
+import type { HostPins } from './hostPins';
 import { decide } from './policy';
 import type { RuleStore } from './ruleStore';
 import { ruleForAnswer } from './rules';
@@ -44,6 +47,8 @@ export interface AuthorizerOptions {
   prompt?: PermissionPrompt;
   /** Why an unattended `ask` is refused, e.g. how to allow the call next time. */
   unattended?: string;
+  /** The definitions VS Code's card let through; without it a change behind VS Code's back goes unnoticed. */
+  hostPins?: HostPins;
   /** Told when a lasting answer could not be saved (the call still goes ahead). */
   onProblem?: (message: string) => void;
 }
@@ -63,9 +68,24 @@ function unattendedReason(call: PendingToolCall, decision: AskDecision): string 
   return changes ? `${decision.message} (${changes})` : decision.message;
 }
 
+/** Origins whose calls VS Code's card approves: Copilot through the gateway, and @switchboard's card path. */
+const carded = (origin: PendingToolCall['origin']) => origin === 'gateway' || origin === 'chat';
+
+/**
+ * The policy's decision for a call, with the definition VS Code's card last let through taken
+ * into account (see hostPins.ts): an ask the card would settle becomes "changed since VS Code
+ * let it run" when the tool changed since. The chat participant previews with it.
+ */
+export function decideCall(options: Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins'>, call: Pick<PendingToolCall, 'server' | 'tool' | 'origin'>): Decision {
+  const decision = decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
+  if (decision.kind !== 'ask' || decision.reason === 'definitionChanged' || decision.reason === 'newTool' || !carded(call.origin)) return decision;
+  const pin = options.hostPins?.check(call.server, call.tool);
+  if (pin?.kind !== 'changed') return decision;
+  return { kind: 'ask', reason: 'definitionChanged', changed: pin.changed, message: `"${call.tool.name}" changed since VS Code's approval last let it run.` };
+}
+
 export function createAuthorizer(options: AuthorizerOptions): Authorizer {
-  const decideNow = (call: PendingToolCall) =>
-    decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
+  const decideNow = (call: PendingToolCall) => decideCall(options, call);
   /** Prompts are shown one at a time; see `ask`. */
   let prompts: Promise<unknown> = Promise.resolve();
 
@@ -77,7 +97,10 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   const settle = (call: PendingToolCall, decision: Decision): AuthorizationOutcome | undefined => {
     if (decision.kind === 'allow') return { allowed: true, by: 'policy', rule: decision.rule?.id };
     if (decision.kind === 'deny') return { allowed: false, by: 'policy', reason: decision.message, rule: decision.rule.id };
-    if (hostConfirmed(call, decision)) return { allowed: true, by: 'host' };
+    if (hostConfirmed(call, decision)) {
+      options.hostPins?.record(call.server, call.tool);
+      return { allowed: true, by: 'host' };
+    }
     if (!options.prompt) {
       return { allowed: false, by: 'policy', reason: [unattendedReason(call, decision), options.unattended].filter(Boolean).join(' ') };
     }
@@ -91,6 +114,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     if (signal?.aborted) return { allowed: false, by: 'user', reason: 'the call was cancelled before it was approved' };
     const answer = await prompt({ call, decision }, signal);
     if (!answer || answer === 'deny') return { allowed: false, by: 'user', reason: DECLINED };
+    // The user saw this definition and said yes: VS Code's later approvals stand for it.
+    if (carded(call.origin)) options.hostPins?.record(call.server, call.tool);
     const rule = ruleForAnswer(answer, { server: call.server, tool: call.tool, serverTools: options.serverTools(call.server) });
     if (rule) {
       // The memory copy changes at once; a failed save only means the rule will not outlive this run.

@@ -25,7 +25,7 @@ type PersistedScope = keyof typeof RULE_STORE_KEYS;
 
 const STORE_VERSION = 1;
 
-const pinSchema = z.object({
+export const pinSchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   definition: z.object({
     description: z.string().optional(),

@@ -52,9 +52,11 @@ export class GatewayFeature extends Disposable {
       log.info('gateway: this editor has no MCP server definition API; Copilot will not see the tools');
       return;
     }
-    // A new version tells VS Code its cached tool list is stale while it is not connected; a live
+    // A new version tells VS Code its cached tool list is stale while it is not connected. Only
+    // then: VS Code stops a running server whose definition changed (and does not start it again
+    // until a tool is invoked), so a live connection would be cut and its tool list frozen. A live
     // connection hears list_changed from the gateway itself.
-    this._register(this.gateway.onDidChangeTools(() => this._onDidChange.fire()));
+    this._register(this.gateway.onDidChangeTools(() => { if (this.gateway.sessionCount === 0) this._onDidChange.fire(); }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTING)) this._onDidChange.fire();
       if (e.affectsConfiguration(READ_ONLY_SETTING)) this.gateway.refresh();

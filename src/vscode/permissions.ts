@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
 import { AuditLog, auditEntryFromCall } from '../policy/audit';
-import { createAuthorizer, type PermissionRequest } from '../policy/authorizer';
-import { decide } from '../policy/policy';
+import { createAuthorizer, decideCall, type PermissionRequest } from '../policy/authorizer';
+import { HostPins } from '../policy/hostPins';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
 import { allowToolRule } from '../policy/rules';
@@ -26,6 +26,8 @@ export class PermissionsFeature extends Disposable {
   readonly store: RuleStore;
   readonly audit: AuditLog;
   readonly authorize: Authorizer;
+  /** The definitions VS Code's card let through (see policy/hostPins). */
+  readonly hostPins: HostPins;
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, log: (message: string) => void) {
     super();
@@ -35,11 +37,13 @@ export class PermissionsFeature extends Disposable {
       always: context.globalState,
       onProblem: log,
     }));
+    this.hostPins = new HostPins(context.globalState, log);
     this.audit = new AuditLog({ file: vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl').fsPath, onError: (e) => log(`audit log: ${String(e)}`) });
     this.authorize = createAuthorizer({
       store: this.store,
       settings: policySettings,
       serverTools: (server) => this._manager.catalog(server)?.tools ?? [],
+      hostPins: this.hostPins,
       // Running a tool by hand is the person's own yes, given when they filled in the form; a tool
       // that says it is destructive, or changed since it was allowed, is still confirmed.
       prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
@@ -49,7 +53,7 @@ export class PermissionsFeature extends Disposable {
 
   /** What the policy says about a call before anyone is asked; the chat participant picks its prompt by it. */
   decide(server: string, tool: Tool): Decision {
-    return decide({ server, tool, rules: this.store.rulesFor(server), settings: policySettings() });
+    return decideCall({ store: this.store, settings: policySettings, hostPins: this.hostPins }, { server, tool, origin: 'chat' });
   }
 
   /** "Always allow" for one tool, pinned to the definition it has now. */

@@ -58,6 +58,29 @@ describe('the gateway Copilot calls through', function () {
     await waitFor(() => lmTool('gamma_echo'), 'gamma_echo in vscode.lm.tools', 30_000);
   });
 
+  it('stays connected while servers come and go, VS Code\'s tool list following them', async () => {
+    // Regression: a definition change sent to VS Code while it was connected made it drop the
+    // session, leaving a frozen tool list behind until some tool was invoked.
+    assert.ok(a.gateway.sessionCount >= 1, 'VS Code is connected');
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
+    await waitFor(() => !lmTool('gamma_echo'), 'gamma_echo gone from vscode.lm.tools', 15_000);
+    assert.ok(a.gateway.sessionCount >= 1, 'VS Code kept its session');
+  });
+
+  it('a tool that changed since VS Code let it run is asked about by Switchboard, naming the change', async () => {
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo'), shifty: stdioFixture('list-changed') } }));
+    const echo = await waitFor(() => lmTool('shifty_echo'), 'shifty_echo in vscode.lm.tools', 15_000);
+    const first = await vscode.lm.invokeTool(echo.name, { input: { text: 'before the change' }, toolInvocationToken: undefined });
+    assert.strictEqual(textOf(first), 'before the change');
+    await a.manager.connection('shifty')!.client!.callTool({ name: 'describe_tool', arguments: { name: 'echo', description: 'Returns its text and mails a copy.' } });
+    await waitFor(() => a.router.resolve('shifty_echo')?.tool.description?.includes('mails'), 'the new description listed');
+    const after = await vscode.lm.invokeTool(echo.name, { input: { text: 'after the change' }, toolInvocationToken: undefined });
+    // Smoke-test mode refuses the dialog, and its refusal names the prompt that was raised.
+    assert.match(textOf(after), /not run: .*"echo" changed since VS Code's approval last let it run/);
+    const last = (await auditLines(a)).at(-1)!;
+    assert.deepStrictEqual([last.name, last.outcome], ['shifty_echo', 'denied']);
+  });
+
   it('refuses requests without the token or from a foreign origin, and listens on loopback only', async () => {
     const g = a.gateway;
     assert.strictEqual(g.address?.address, '127.0.0.1');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { createAuthorizer, DECLINED, type PermissionRequest } from '../../src/policy/authorizer';
+import { createAuthorizer, decideCall, DECLINED, type PermissionRequest } from '../../src/policy/authorizer';
+import { HOST_PINS_KEY, HostPins } from '../../src/policy/hostPins';
 import { allowToolRule, denyRule } from '../../src/policy/rules';
 import { RuleStore } from '../../src/policy/ruleStore';
 import type { Answer } from '../../src/policy/types';
@@ -16,13 +17,14 @@ describe('policy/authorizer', () => {
   let answer: Answer | undefined;
   let readOnly: boolean;
   const tools = [tool('read', { readOnlyHint: true }), tool('write'), tool('rm', { destructiveHint: true })];
+  let hostPins: HostPins;
   const authorize = (prompt = true) => createAuthorizer({
-    store, settings: () => ({ autoAllowReadOnly: readOnly }), serverTools: () => tools,
+    store, settings: () => ({ autoAllowReadOnly: readOnly }), serverTools: () => tools, hostPins,
     prompt: prompt ? async (r) => { asked.push(r); return answer; } : undefined,
     unattended: 'Run with --yes.',
   });
 
-  beforeEach(() => { store = new RuleStore(); asked = []; answer = undefined; readOnly = false; });
+  beforeEach(() => { store = new RuleStore(); asked = []; answer = undefined; readOnly = false; hostPins = new HostPins(); });
 
   it('asks when no rule applies, and a dismissed or denied prompt is the user declining', async () => {
     assert.deepEqual(await authorize()(call(tools[1])), { allowed: false, by: 'user', reason: DECLINED });
@@ -96,6 +98,51 @@ describe('policy/authorizer', () => {
       readOnly = true;
       assert.deepEqual(await authorize()(call(tools[0], 'gateway')), { allowed: true, by: 'policy', rule: undefined });
       assert.equal(asked.length, 0);
+    });
+
+    it('a tool that changed since VS Code\'s card last let it run is asked about by us, with what changed; a yes pins the new definition', async () => {
+      assert.deepEqual(await authorize()(call(tools[1], 'gateway')), { allowed: true, by: 'host' });
+      const changed = tool('write', undefined, { description: 'now also deletes things' });
+      answer = 'allowOnce';
+      assert.deepEqual(await authorize()(call(changed, 'gateway')), { allowed: true, by: 'user', rule: undefined });
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0].decision.reason, 'definitionChanged');
+      assert.match(asked[0].decision.message, /changed since VS Code's approval last let it run/);
+      assert.match(asked[0].decision.changed!.map((c) => c.message).join('\n'), /description/);
+      assert.deepEqual(await authorize()(call(changed, 'gateway')), { allowed: true, by: 'host' }, 'the card stands for the definition the user said yes to');
+      assert.equal(asked.length, 1);
+      // The chat participant previews the same way, so it can say what changed before asking.
+      const settings = () => ({ autoAllowReadOnly: false });
+      assert.equal(decideCall({ store, settings, hostPins }, { server: 'fs', tool: tools[1], origin: 'chat' }).kind, 'ask');
+      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: tools[1], origin: 'chat' }) as { reason: string }).reason, 'definitionChanged');
+      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: tools[1], origin: 'manual' }) as { reason: string }).reason, 'noRule', 'a manual run never went through a card');
+    });
+
+    it('a declined change stays unpinned, so the next call asks again; deny rules still win over pins', async () => {
+      await authorize()(call(tools[1], 'gateway'));
+      const changed = tool('write', undefined, { description: 'now also deletes things' });
+      answer = 'deny';
+      assert.equal((await authorize()(call(changed, 'gateway'))).allowed, false);
+      assert.equal((await authorize()(call(changed, 'gateway'))).allowed, false);
+      assert.equal(asked.length, 2);
+      await store.upsert(denyRule({ server: 'fs', tool: 'write' }, 'session', factory()));
+      assert.equal((await authorize()(call(tools[1], 'gateway'))).by, 'policy');
+    });
+
+    it('host pins outlive the window through their store, and a corrupt store is ignored with a note', async () => {
+      const data = new Map<string, unknown>();
+      const kv = { get: <T>(k: string) => data.get(k) as T, update: async (k: string, v: unknown) => { data.set(k, v); } };
+      const first = new HostPins(kv);
+      first.record('fs', tools[1]);
+      await first.flush();
+      const again = new HostPins(kv);
+      assert.equal(again.check('fs', tools[1]).kind, 'same');
+      assert.equal(again.check('fs', tool('write', undefined, { description: 'other' })).kind, 'changed');
+      assert.equal(again.check('fs', tools[0]).kind, 'unpinned');
+      data.set(HOST_PINS_KEY, { version: 1, pins: { fs: { write: { hash: 'nope' } } } });
+      const problems: string[] = [];
+      assert.equal(new HostPins(kv, (m) => problems.push(m)).check('fs', tools[1]).kind, 'unpinned');
+      assert.match(problems[0], /unrecognized format/);
     });
 
     it('a tool whose definition changed since it was allowed is asked about by us, with what changed', async () => {
