@@ -5,7 +5,7 @@
 // card. Screenshots go to docs/images for the README.
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
-import { dismissNotifications, openViewContainer, parkPointer, runCommand, screenshot, waitForRow, waitForWorkbench, type UiContext } from './helpers';
+import { openDemoServers, parkPointer, runCommand, screenshot, type UiContext } from './helpers';
 
 async function send(page: Page, input: Locator, text: string): Promise<void> {
   await input.locator('.monaco-editor').first().click();
@@ -25,11 +25,7 @@ async function waitForResponse(chat: Locator, text: string | RegExp, timeout = 3
 }
 
 export async function run({ page, shotsDir, repo, log }: UiContext): Promise<void> {
-  await waitForWorkbench(page);
-  await dismissNotifications(page);
-  await openViewContainer(page, 'MCP Switchboard');
-  await waitForRow(page, 'everything');
-  await waitForRow(page, 'tools', 90000);
+  await openDemoServers(page);
   await runCommand(page, 'Chat: Open Chat');
   const chat = page.locator('.part.auxiliarybar');
   const input = chat.locator('.interactive-input-part');

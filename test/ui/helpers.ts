@@ -143,3 +143,12 @@ export async function expandRow(page: Page, row: ReturnType<Page['locator']>, ti
     if (Date.now() > end) throw new Error('the tree row did not expand');
   }
 }
+
+/** The workbench up, the MCP Switchboard side bar open, and server-everything running (its row shows its tool count). */
+export async function openDemoServers(page: Page): Promise<void> {
+  await waitForWorkbench(page);
+  await dismissNotifications(page);
+  await openViewContainer(page, 'MCP Switchboard');
+  await waitForRow(page, 'everything');
+  await waitForRow(page, 'tools', 90000);
+}

@@ -1,15 +1,10 @@
 // A user expands a demo server to see its tools, then opens that server's output channel from the
 // command palette and sees its stderr there. Screenshots go to docs/images for the README.
 import * as path from 'path';
-import { dismissNotifications, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow, waitForWorkbench, type UiContext } from './helpers';
+import { expandRow, openDemoServers, parkPointer, runCommand, screenshot, waitForRow, type UiContext } from './helpers';
 
 export async function run({ page, shotsDir, repo, log }: UiContext): Promise<void> {
-  await waitForWorkbench(page);
-  await dismissNotifications(page);
-  await openViewContainer(page, 'MCP Switchboard');
-  await waitForRow(page, 'everything');
-  // Wait until it runs (its row then shows the transport and tool count).
-  await waitForRow(page, 'tools', 90000);
+  await openDemoServers(page);
   // Select the row, then expand it from the keyboard (Right arrow), as a keyboard user would.
   await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'everything' }).first());
   await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="2"]', { hasText: 'Tools' }).first());
