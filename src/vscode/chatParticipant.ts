@@ -162,6 +162,15 @@ export class ChatFeature extends Disposable {
       await vscode.commands.executeCommand(START_MCP_SERVER, this._gatewayId, { waitForLiveTools: true }).then(undefined, () => undefined);
       found = matchEditorTools(names);
     }
+    // VS Code lists the gateway's other tools, so it is connected: a server that just started has
+    // its tools on the way in the next list_changed. Waiting a moment keeps them on VS Code's card.
+    if (found.size < names.length && matchEditorTools(this._manager.tools().map((t) => t.name)).size > 0) {
+      // Polled: the stable API has no event for vscode.lm.tools changing.
+      for (const end = Date.now() + LIST_WAIT_MS; found.size < names.length && Date.now() < end;) {
+        await new Promise((r) => setTimeout(r, 100));
+        found = matchEditorTools(names);
+      }
+    }
     return found;
   }
 
@@ -205,6 +214,9 @@ export class ChatFeature extends Disposable {
     }
   }
 }
+
+/** How long a call waits for VS Code to list a tool the gateway has just announced. */
+const LIST_WAIT_MS = 2000;
 
 /** VS Code's internal command that starts an MCP server by definition id (absent in older hosts). */
 const START_MCP_SERVER = 'workbench.mcp.startServer';

@@ -20,7 +20,8 @@ describe('the gateway Copilot calls through', function () {
     a = await api();
     await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
     await waitFor(() => a.manager.state('alpha')?.kind === 'running' && a.manager.state('beta')?.kind === 'running', 'alpha and beta running');
-    await startGateway('alpha_echo');
+    // beta's tools may reach VS Code a moment after alpha's, in the next list_changed.
+    await startGateway('alpha_echo', 'beta_echo');
   });
   after(async () => {
     for (const r of a.permissions.store.list()) await a.permissions.store.revoke(r.id);

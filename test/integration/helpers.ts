@@ -74,13 +74,16 @@ export async function auditLines(a: SwitchboardApi): Promise<Record<string, unkn
 }
 
 /**
- * Has VS Code (re)connect to the gateway until one of its tools, `<anything>_<tool>`, is listed in
- * vscode.lm.tools; VS Code may re-register the definition a moment after a settings change.
+ * Has VS Code (re)connect to the gateway until each of `tools` (`<anything>_<tool>`) is listed in
+ * vscode.lm.tools; VS Code may re-register the definition a moment after a settings change, and
+ * a server's tools may arrive in a later list_changed than another's. Returns the first tool.
  */
-export async function startGateway(tool: string, timeoutMs = 30_000): Promise<vscode.LanguageModelToolInformation> {
-  const listed = () => vscode.lm.tools.find((t) => t.name.endsWith(`_${tool}`));
-  return waitFor(async () => {
-    if (!listed()) await vscode.commands.executeCommand('workbench.mcp.startServer', GATEWAY_DEFINITION_ID, { waitForLiveTools: true });
-    return listed();
-  }, `${tool} in vscode.lm.tools (have ${vscode.lm.tools.map((t) => t.name).join(', ')})`, timeoutMs);
+export async function startGateway(...tools: string[]): Promise<vscode.LanguageModelToolInformation> {
+  const listed = (tool: string) => vscode.lm.tools.find((t) => t.name.endsWith(`_${tool}`));
+  await waitFor(async () => {
+    if (tools.every(listed)) return true;
+    await vscode.commands.executeCommand('workbench.mcp.startServer', GATEWAY_DEFINITION_ID, { waitForLiveTools: true });
+    return tools.every(listed);
+  }, `${tools.join(', ')} in vscode.lm.tools (have ${vscode.lm.tools.map((t) => t.name).join(', ')})`, 30_000);
+  return listed(tools[0])!;
 }
