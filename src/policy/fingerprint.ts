@@ -30,9 +30,20 @@ export function pinTool(tool: Tool | ToolDefinition): PinnedDefinition {
   return { hash: hashDefinition(definition), definition };
 }
 
+/**
+ * Hashes of the tool objects the catalog holds: every call checks a pin, and a catalog entry is
+ * replaced (never changed in place) when the server lists it anew, so its hash can be kept.
+ */
+const hashes = new WeakMap<object, string>();
+
 /** Whether `tool` still has the definition that was pinned. */
 export function matchesPin(pin: PinnedDefinition, tool: Tool | ToolDefinition): boolean {
-  return pin.hash === hashDefinition(definitionOf(tool));
+  let hash = hashes.get(tool);
+  if (hash === undefined) {
+    hash = hashDefinition(definitionOf(tool));
+    hashes.set(tool, hash);
+  }
+  return pin.hash === hash;
 }
 
 type Schema = Record<string, unknown>;

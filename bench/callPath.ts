@@ -1,0 +1,127 @@
+/**
+ * Call path, stdio: sequential and 32-in-flight `tools/call` echo calls through Switchboard's
+ * client manager and router (schema guard and policy on, an allow rule deciding) against a bare
+ * SDK `Client` on the same kind of server process, and the floor: a hand-written newline-JSON
+ * client against a hand-written echo server. Each round starts every contender afresh, in a
+ * rotating order, and the ratio is taken within the round.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { McpClientManager } from '../src/client/manager';
+import type { ServerLog } from '../src/client/types';
+import { createAuthorizer } from '../src/policy/authorizer';
+import { allowToolRule } from '../src/policy/rules';
+import { RuleStore } from '../src/policy/ruleStore';
+import { ToolRouter, managerBackend } from '../src/router/router';
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+/** A server process to call: how to start it, and its echo tool's name and text argument. */
+export interface EchoServer { label: string; args: string[]; tool: string; arg: string }
+
+export const STDIO_SERVERS: EchoServer[] = [
+  { label: 'echo fixture', args: [path.join(REPO, 'out', 'bench', 'servers', 'echo-sdk.js')], tool: 'echo', arg: 'text' },
+  {
+    label: 'server-everything',
+    args: [path.join(REPO, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js'), 'stdio'],
+    tool: 'echo', arg: 'message',
+  },
+];
+
+export interface Contender {
+  start(): Promise<void>;
+  call(text: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
+
+/** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule. */
+export function switchboard(server: EchoServer): Contender {
+  const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000 });
+  let router: ToolRouter | undefined;
+  const name = `bench_${server.tool}`;
+  return {
+    async start() {
+      await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: { type: 'stdio', command: process.execPath, args: server.args, env: {} } }]);
+      const tool = manager.catalog('bench')?.tools.find((t) => t.name === server.tool);
+      if (!tool) throw new Error(`${server.label}: no ${server.tool} tool (${manager.state('bench')?.kind})`);
+      const store = new RuleStore();
+      await store.upsert(allowToolRule('bench', tool, 'session'));
+      const authorize = createAuthorizer({ store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => manager.catalog('bench')?.tools ?? [] });
+      router = new ToolRouter(managerBackend(manager), { authorize });
+    },
+    async call(text) {
+      const out = await router!.call(name, { [server.arg]: text }, { origin: 'cli' });
+      if (out.kind !== 'ok') throw new Error(`${name}: ${out.kind} ${'message' in out ? out.message : ''}`);
+    },
+    async stop() {
+      router?.dispose();
+      await manager.stopAll(1000);
+      manager.dispose();
+    },
+  };
+}
+
+/** The bare SDK client on its own stdio transport. */
+export function rawSdk(server: EchoServer): Contender {
+  const client = new Client({ name: 'bench', version: '0' });
+  return {
+    async start() {
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: server.args, stderr: 'pipe' }));
+    },
+    async call(text) {
+      const r = await client.callTool({ name: server.tool, arguments: { [server.arg]: text } });
+      if (r.isError) throw new Error('tool error');
+    },
+    stop: () => client.close(),
+  };
+}
+
+/** The floor: newline JSON over pipes to the hand-written server, ids matched in a map. */
+export function floor(): Contender {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  const pending = new Map<number, () => void>();
+  let next = 0;
+  const request = (method: string, params: unknown) => new Promise<void>((resolve) => {
+    const id = ++next;
+    pending.set(id, resolve);
+    child!.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+  });
+  return {
+    async start() {
+      child = spawn(process.execPath, [path.join(REPO, 'out', 'bench', 'servers', 'echo-raw.js')], { stdio: 'pipe' });
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const { id } = JSON.parse(line) as { id: number };
+        pending.get(id)?.();
+        pending.delete(id);
+      });
+      await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'floor', version: '0' } });
+    },
+    call: (text) => request('tools/call', { name: 'echo', arguments: { text } }),
+    async stop() {
+      child?.stdin.end();
+      await new Promise((r) => child?.once('exit', r));
+    },
+  };
+}
+
+/** Microseconds per call for `n` calls, one after another. */
+export async function sequential(c: Contender, n: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await c.call(`hello ${i}`);
+  return Number(process.hrtime.bigint() - t0) / 1000 / n;
+}
+
+/** Microseconds per call (wall time / n) for `n` calls with `inFlight` running at once. */
+export async function concurrent(c: Contender, n: number, inFlight: number): Promise<number> {
+  let started = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (started < n) await c.call(`hello ${started++}`);
+  }));
+  return Number(process.hrtime.bigint() - t0) / 1000 / n;
+}

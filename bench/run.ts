@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: runs every benchmark, prints the table, writes docs/BENCHMARKS.md, and prints
+ * `worst ratio <x>` (Switchboard / raw SDK, median, over the call-path rows) as its last line.
+ *
+ *   BENCH_ROUNDS=5 BENCH_CALLS=2000 npm run bench
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { concurrent, floor, rawSdk, sequential, STDIO_SERVERS, switchboard, type Contender } from './callPath';
+import { figure, pairedRatio, show } from './stats';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const IN_FLIGHT = 32;
+const WARMUP = 200;
+const REPO = path.resolve(__dirname, '..', '..');
+
+interface Row { scenario: string; switchboard: number[]; sdk: number[]; floor: number[] }
+
+async function measure(make: () => Contender): Promise<{ seq: number; conc: number }> {
+  const c = make();
+  await c.start();
+  try {
+    for (let i = 0; i < WARMUP; i++) await c.call('warm');
+    return { seq: await sequential(c, CALLS), conc: await concurrent(c, CALLS, IN_FLIGHT) };
+  } finally {
+    await c.stop();
+  }
+}
+
+async function callPathStdio(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const server of STDIO_SERVERS) {
+    const seq: Row = { scenario: `stdio, ${server.label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [] };
+    const conc: Row = { scenario: `stdio, ${server.label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
+    const contenders: [keyof Omit<Row, 'scenario'>, () => Contender][] = [['switchboard', () => switchboard(server)], ['sdk', () => rawSdk(server)], ['floor', floor]];
+    for (let round = 0; round < ROUNDS; round++) {
+      // A rotating order, so no contender always runs first (or last) in a round.
+      for (let k = 0; k < contenders.length; k++) {
+        const [key, make] = contenders[(round + k) % contenders.length];
+        const m = await measure(make);
+        seq[key].push(m.seq);
+        conc[key].push(m.conc);
+      }
+      process.stderr.write(`  ${server.label}: round ${round + 1}/${ROUNDS}\n`);
+    }
+    rows.push(seq, conc);
+  }
+  return rows;
+}
+
+function table(rows: Row[]): string {
+  const lines = ['| scenario | Switchboard | raw SDK | floor | ratio Switchboard/SDK |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    const ratio = pairedRatio(r.switchboard, r.sdk);
+    lines.push(`| ${r.scenario} | ${show(figure(r.switchboard), 'µs')} | ${show(figure(r.sdk), 'µs')} | ${show(figure(r.floor), 'µs')} | ${show(ratio, '×', 2)} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  process.stderr.write(`call path, stdio (${ROUNDS} rounds × ${CALLS} calls)\n`);
+  const rows = await callPathStdio();
+  const worst = Math.max(...rows.map((r) => pairedRatio(r.switchboard, r.sdk).median));
+  const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as { version: string }).version;
+  const doc = `# Benchmarks
+
+Written by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - t0) / 1000)} s): ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'},
+Node ${process.version}, @modelcontextprotocol/sdk ${sdkVersion}. Each figure is the median over
+${ROUNDS} rounds with its min–max spread; a round starts every contender afresh in a rotating order,
+and each ratio is taken within a round, then its median and spread reported. Lower is better.
+
+## Call path
+
+Microseconds per \`tools/call\` (for the rows with calls in flight: wall time divided by the calls).
+Switchboard = client manager + router with the schema guard and the permission policy on (an
+allow rule decides); raw SDK = a bare \`Client\` on its own transport to the same kind of server
+process; floor = a hand-written newline-JSON client and echo server (no SDK on either side).
+
+${table(rows)}
+
+worst ratio ${worst.toFixed(2)}
+`;
+  fs.mkdirSync(path.join(REPO, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(REPO, 'docs', 'BENCHMARKS.md'), doc);
+  console.log(table(rows));
+  console.log(`\nwritten to docs/BENCHMARKS.md`);
+  console.log(`worst ratio ${worst.toFixed(2)}`);
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
