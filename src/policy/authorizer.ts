@@ -19,7 +19,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
 import type { AuthorizationOutcome, Authorizer, PendingToolCall } from '../router/types';
 import type { HostPins } from './hostPins';
-import { decide } from './policy';
+import { decide, isStaleAsk } from './policy';
 import type { RuleStore } from './ruleStore';
 import { ruleForAnswer } from './rules';
 import type { Answer, Decision, PolicySettings } from './types';
@@ -56,7 +56,7 @@ export interface AuthorizerOptions {
 /** Whether VS Code's own confirmation already stood for this ask (see the file comment). */
 export function hostConfirmed(call: PendingToolCall, decision: AskDecision): boolean {
   if (call.origin !== 'gateway') return false;
-  return decision.reason !== 'definitionChanged' && decision.reason !== 'newTool';
+  return !isStaleAsk(decision);
 }
 
 export const DECLINED = 'the user declined to run this tool';
@@ -78,7 +78,7 @@ const carded = (origin: PendingToolCall['origin']) => origin === 'gateway' || or
  */
 export function decideCall(options: Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins'>, call: Pick<PendingToolCall, 'server' | 'tool' | 'origin'>): Decision {
   const decision = decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
-  if (decision.kind !== 'ask' || decision.reason === 'definitionChanged' || decision.reason === 'newTool' || !carded(call.origin)) return decision;
+  if (decision.kind !== 'ask' || isStaleAsk(decision) || !carded(call.origin)) return decision;
   const pin = options.hostPins?.check(call.server, call.tool);
   if (pin?.kind !== 'changed') return decision;
   return { kind: 'ask', reason: 'definitionChanged', changed: pin.changed, message: `"${call.tool.name}" changed since VS Code's approval last let it run.` };

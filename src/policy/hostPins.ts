@@ -36,15 +36,9 @@ export class HostPins {
 
   /** Pins the definition the user (or VS Code on their behalf) just let run. */
   record(server: string, tool: Tool): void {
-    if (this.check(server, tool).kind === 'same') return;
+    const pin = this._pins[server]?.[tool.name];
+    if (pin && matchesPin(pin, tool)) return;
     (this._pins[server] ??= {})[tool.name] = pinTool(tool);
-    this._persist();
-  }
-
-  /** Forgets a server's pins (it was removed from the configuration for good, or on request). */
-  forget(server: string): void {
-    if (!this._pins[server]) return;
-    delete this._pins[server];
     this._persist();
   }
 

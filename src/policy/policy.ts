@@ -28,6 +28,10 @@ export const isDestructive = (tool: Tool): boolean => tool.annotations?.destruct
 /** Read-only and not also claiming to be destructive: contradictory hints get the stricter reading. */
 export const isReadOnly = (tool: Tool): boolean => tool.annotations?.readOnlyHint === true && !isDestructive(tool);
 
+/** Whether an ask is about a yes that went stale: the tool changed since, or is new since its server was allowed. */
+export const isStaleAsk = (decision: Decision): boolean =>
+  decision.kind === 'ask' && (decision.reason === 'definitionChanged' || decision.reason === 'newTool');
+
 /** How an allow rule stands against the tool's current definition. */
 type PinCheck =
   | { ok: true }

@@ -5,7 +5,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { CallOrigin } from '../router/types';
 import type { PermissionRequest } from './authorizer';
-import { isDestructive } from './policy';
+import { isDestructive, isStaleAsk } from './policy';
 import type { Answer } from './types';
 
 /** Arguments longer than this are cut in the prompt: a dialog is not a viewer. */
@@ -17,7 +17,7 @@ const ORIGIN_LABEL: Record<CallOrigin, string> = {
 
 /** The text of the prompt: who asks, what runs with which arguments, and what changed if that is why. */
 export function describeRequest({ call, decision }: PermissionRequest): { title: string; detail: string } {
-  const title = decision.reason === 'definitionChanged' || decision.reason === 'newTool'
+  const title = isStaleAsk(decision)
     ? `${decision.message} Run "${call.tool.name}" from "${call.server}"?`
     : `Run "${call.tool.name}" from MCP server "${call.server}"?`;
   let args = JSON.stringify(call.args, null, 2);

@@ -25,8 +25,9 @@ import { Disposable } from '../common/lifecycle';
 import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
 import type { ToolRouter } from '../router/router';
+import { isStaleAsk } from '../policy/policy';
 import type { Decision } from '../policy/types';
-import { toToolResult } from './toolResults';
+import { resultText, toToolResult } from './toolResults';
 import { gatewayDefinitionId } from './gatewayFeature';
 import type { PermissionsFeature } from './permissions';
 
@@ -144,7 +145,7 @@ export class ChatFeature extends Disposable {
         }
         if (route.via === 'editor') sentToEditor.add(call.name);
         const result = await this._invoke(call, route, request, token);
-        record.calls.push({ name: call.name, result: result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join(''), via: route.via });
+        record.calls.push({ name: call.name, result: resultText(result), via: route.via });
         results.push(new vscode.LanguageModelToolResultPart(call.callId, result.content));
       }
       messages.push(vscode.LanguageModelChatMessage.User(results));
@@ -181,7 +182,7 @@ export class ChatFeature extends Disposable {
     if (!target) return { via: 'router' };
     const decision = this._permissions.decide(target.server, target.tool);
     if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${decision.message}_\n\n` };
-    if (decision.reason === 'definitionChanged' || decision.reason === 'newTool') return { via: 'router', note: changedNote(name, decision) };
+    if (isStaleAsk(decision)) return { via: 'router', note: changedNote(name, decision) };
     return editorName ? { via: 'editor', editorName } : { via: 'router' };
   }
 

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
 import { AuditLog, auditEntryFromCall } from '../policy/audit';
-import { createAuthorizer, decideCall, type PermissionRequest } from '../policy/authorizer';
+import { createAuthorizer, decideCall, type AuthorizerOptions, type PermissionRequest } from '../policy/authorizer';
 import { HostPins } from '../policy/hostPins';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
@@ -28,6 +28,8 @@ export class PermissionsFeature extends Disposable {
   readonly authorize: Authorizer;
   /** The definitions VS Code's card let through (see policy/hostPins). */
   readonly hostPins: HostPins;
+  /** What the policy decides from, shared by the authorizer and `decide`. */
+  private readonly _policy: Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins'>;
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, log: (message: string) => void) {
     super();
@@ -39,11 +41,10 @@ export class PermissionsFeature extends Disposable {
     }));
     this.hostPins = new HostPins(context.globalState, log);
     this.audit = new AuditLog({ file: vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl').fsPath, onError: (e) => log(`audit log: ${String(e)}`) });
+    this._policy = { store: this.store, settings: policySettings, hostPins: this.hostPins };
     this.authorize = createAuthorizer({
-      store: this.store,
-      settings: policySettings,
+      ...this._policy,
       serverTools: (server) => this._manager.catalog(server)?.tools ?? [],
-      hostPins: this.hostPins,
       // Running a tool by hand is the person's own yes, given when they filled in the form; a tool
       // that says it is destructive, or changed since it was allowed, is still confirmed.
       prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
@@ -53,7 +54,7 @@ export class PermissionsFeature extends Disposable {
 
   /** What the policy says about a call before anyone is asked; the chat participant picks its prompt by it. */
   decide(server: string, tool: Tool): Decision {
-    return decideCall({ store: this.store, settings: policySettings, hostPins: this.hostPins }, { server, tool, origin: 'chat' });
+    return decideCall(this._policy, { server, tool, origin: 'chat' });
   }
 
   /** "Always allow" for one tool, pinned to the definition it has now. */

@@ -9,6 +9,11 @@ export function toToolResult(outcome: ToolCallOutcome): vscode.LanguageModelTool
   return new vscode.LanguageModelToolResult(modelParts(outcome.model) as vscode.LanguageModelTextPart[]);
 }
 
+/** The text parts of a tool result, joined (data parts left out): what a record or a test compares. */
+export function resultText(result: vscode.LanguageModelToolResult): string {
+  return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
+}
+
 function modelParts(model: ModelResult): unknown[] {
   // Data parts need a newer API than the one we build against; older hosts get a note instead.
   const DataPart = (vscode as unknown as { LanguageModelDataPart?: new (data: Uint8Array, mimeType: string) => unknown }).LanguageModelDataPart;

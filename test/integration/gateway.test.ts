@@ -6,10 +6,9 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
 import { denyRule } from '../../src/policy/rules';
+import { resultText as textOf } from '../../src/vscode/toolResults';
 import { GATEWAY_DEFINITION_ID, api, startGateway, stdioFixture, waitFor, writeConfig, auditLines } from './helpers';
 
-const textOf = (r: vscode.LanguageModelToolResult) =>
-  r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
 
 describe('the gateway Copilot calls through', function () {
   this.timeout(120_000);
