@@ -58,12 +58,17 @@ export function createSessionServer({ catalog, router, version, log }: SessionDe
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args, _meta } = request.params;
     const token = _meta?.progressToken;
+    // Progress sends are chained and awaited before the result goes out: when the server's last
+    // progress and its result arrive in one chunk, the result must not overtake the progress.
+    let progressSent: Promise<void> = Promise.resolve();
     const onProgress: CallOptions['onProgress'] = token === undefined ? undefined : (p) => {
       const notification: ServerNotification = { method: 'notifications/progress', params: { progressToken: token, ...p } };
       // Progress is a courtesy: a client that went away must not fail the call.
-      extra.sendNotification(notification).catch((e: unknown) => log.trace(`progress for ${name} not sent: ${errorMessage(e)}`));
+      progressSent = progressSent.then(() => extra.sendNotification(notification))
+        .catch((e: unknown) => log.trace(`progress for ${name} not sent: ${errorMessage(e)}`));
     };
     const outcome = await router.call(name, args, { origin: 'gateway', signal: extra.signal, onProgress });
+    await progressSent;
     log.trace(`tools/call ${name}: ${outcome.kind}`);
     return toCallToolResult(outcome);
   });

@@ -1,4 +1,5 @@
 /** Shared helpers for tests that run real server processes through the client core. */
+import assert from 'node:assert/strict';
 import { McpClientManager, type DesiredServer } from '../../src/client/manager';
 import { RestartPolicy } from '../../src/client/restartPolicy';
 import type { ServerLog, ServerState } from '../../src/client/types';
@@ -57,3 +58,15 @@ export function waitForState(manager: McpClientManager, server: string, kind: Se
 }
 
 export { isAlive };
+
+/**
+ * Progress a caller saw from the fixture's `progress` tool: 1..steps in order, except that the
+ * last one may be lost in the SDK client between the fixture and the router. When it arrives in
+ * one chunk with the result, the response handler retires the token before the notification's
+ * handler runs (modelcontextprotocol/typescript-sdk#2580, seen on a loaded CI machine).
+ */
+export function assertProgressSteps(seen: number[], steps: number): void {
+  const all = Array.from({ length: steps }, (_, i) => i + 1);
+  assert.ok(seen.length >= steps - 1, `saw progress ${JSON.stringify(seen)}, expected at least ${steps - 1} steps`);
+  assert.deepEqual(seen, all.slice(0, seen.length));
+}
