@@ -8,10 +8,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { McpClientManager } from '../src/client/manager';
 import type { ServerLog } from '../src/client/types';
+import { AuditLog, auditEntryFromCall } from '../src/policy/audit';
 import { createAuthorizer } from '../src/policy/authorizer';
 import { allowToolRule } from '../src/policy/rules';
 import { RuleStore } from '../src/policy/ruleStore';
@@ -39,10 +42,12 @@ export interface Contender {
 
 const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
 
-/** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule. */
+/** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule, audit log. */
 export function switchboard(server: EchoServer): Contender {
   const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000 });
   let router: ToolRouter | undefined;
+  let audit: AuditLog | undefined;
+  let auditDir: string | undefined;
   const name = `bench_${server.tool}`;
   return {
     async start() {
@@ -53,6 +58,10 @@ export function switchboard(server: EchoServer): Contender {
       await store.upsert(allowToolRule('bench', tool, 'session'));
       const authorize = createAuthorizer({ store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => manager.catalog('bench')?.tools ?? [] });
       router = new ToolRouter(managerBackend(manager), { authorize });
+      // The audit log too, as in the extension: one line per call, written after it returns.
+      auditDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
+      audit = new AuditLog({ file: path.join(auditDir, 'audit.jsonl') });
+      router.onDidCall((record) => void audit!.append(() => auditEntryFromCall(record)));
     },
     async call(text) {
       const out = await router!.call(name, { [server.arg]: text }, { origin: 'cli' });
@@ -62,6 +71,8 @@ export function switchboard(server: EchoServer): Contender {
       router?.dispose();
       await manager.stopAll(1000);
       manager.dispose();
+      await audit?.flush();
+      if (auditDir) fs.rmSync(auditDir, { recursive: true, force: true });
     },
   };
 }

@@ -18,14 +18,39 @@ const REPO = path.resolve(__dirname, '..', '..');
 
 interface Row { scenario: string; switchboard: number[]; sdk: number[]; floor: number[] }
 
-async function measure(make: () => Contender): Promise<{ seq: number; conc: number }> {
-  const c = make();
-  await c.start();
+const BLOCK = 100;
+const CONC_BLOCK = 500;
+
+/**
+ * One round: every contender started afresh and warmed up, then their calls run in interleaved
+ * blocks (100 sequential calls, or 500 with 32 in flight, from each in turn, in a rotating order), so
+ * all of them meet the same moments of a noisy shared machine. Returns µs per call for each.
+ */
+async function round(makers: (() => Contender)[], roundNo: number): Promise<{ seq: number[]; conc: number[] }> {
+  const contenders = makers.map((make) => make());
+  await Promise.all(contenders.map((c) => c.start()));
   try {
-    for (let i = 0; i < WARMUP; i++) await c.call('warm');
-    return { seq: await sequential(c, CALLS), conc: await concurrent(c, CALLS, IN_FLIGHT) };
+    for (const c of contenders) for (let i = 0; i < WARMUP; i++) await c.call('warm');
+    const seq = contenders.map(() => 0);
+    const conc = contenders.map(() => 0);
+    const blocks = Math.ceil(CALLS / BLOCK);
+    const concBlocks = Math.ceil(CALLS / CONC_BLOCK);
+    // µs per call × calls = µs; summed per contender, divided back at the end.
+    for (let b = 0; b < blocks; b++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const i = (roundNo + b + k) % contenders.length;
+        seq[i] += await sequential(contenders[i], BLOCK) * BLOCK;
+      }
+    }
+    for (let b = 0; b < concBlocks; b++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const i = (roundNo + b + k) % contenders.length;
+        conc[i] += await concurrent(contenders[i], CONC_BLOCK, IN_FLIGHT) * CONC_BLOCK;
+      }
+    }
+    return { seq: seq.map((t) => t / (blocks * BLOCK)), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)) };
   } finally {
-    await c.stop();
+    await Promise.all(contenders.map((c) => c.stop()));
   }
 }
 
@@ -34,16 +59,11 @@ async function callPathStdio(): Promise<Row[]> {
   for (const server of STDIO_SERVERS) {
     const seq: Row = { scenario: `stdio, ${server.label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [] };
     const conc: Row = { scenario: `stdio, ${server.label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
-    const contenders: [keyof Omit<Row, 'scenario'>, () => Contender][] = [['switchboard', () => switchboard(server)], ['sdk', () => rawSdk(server)], ['floor', floor]];
-    for (let round = 0; round < ROUNDS; round++) {
-      // A rotating order, so no contender always runs first (or last) in a round.
-      for (let k = 0; k < contenders.length; k++) {
-        const [key, make] = contenders[(round + k) % contenders.length];
-        const m = await measure(make);
-        seq[key].push(m.seq);
-        conc[key].push(m.conc);
-      }
-      process.stderr.write(`  ${server.label}: round ${round + 1}/${ROUNDS}\n`);
+    const keys = ['switchboard', 'sdk', 'floor'] as const;
+    for (let r = 0; r < ROUNDS; r++) {
+      const m = await round([() => switchboard(server), () => rawSdk(server), floor], r);
+      keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); });
+      process.stderr.write(`  ${server.label}: round ${r + 1}/${ROUNDS}\n`);
     }
     rows.push(seq, conc);
   }
@@ -69,8 +89,9 @@ async function main(): Promise<void> {
 
 Written by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - t0) / 1000)} s): ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'},
 Node ${process.version}, @modelcontextprotocol/sdk ${sdkVersion}. Each figure is the median over
-${ROUNDS} rounds with its min–max spread; a round starts every contender afresh in a rotating order,
+${ROUNDS} rounds with its min–max spread; a round starts every contender afresh,
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
+Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.
 
 ## Call path
 

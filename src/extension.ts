@@ -33,6 +33,7 @@ export interface SwitchboardApi {
 }
 
 let servers: ServersFeature | undefined;
+let flushAudit: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const logs = new ServerLogs();
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload() }));
   const tools = new ToolsFeature(context, manager, feature.schemaGuard, logs);
   context.subscriptions.push(tools);
+  flushAudit = () => tools.permissions.audit.flush();
   const gateway = new GatewayFeature(context, manager, tools.router, logs);
   context.subscriptions.push(gateway);
   const setHasServers = () => void vscode.commands.executeCommand('setContext', 'switchboard.hasServers', manager.names().length > 0);
@@ -61,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   };
 }
 
-/** VS Code waits for this promise, briefly: stop every server so no child process outlives us. */
+/** VS Code waits for this promise, briefly: stop every server so no child process outlives us, and write the audit lines still waiting. */
 export async function deactivate(): Promise<void> {
-  await servers?.shutdown();
+  await Promise.all([servers?.shutdown(), flushAudit?.()]);
 }

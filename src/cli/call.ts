@@ -54,7 +54,7 @@ export async function runCall(
     }),
     onSchemaProblem: (server, tool, m) => err(`warning: ${server}/${tool}: ${m}; arguments not checked`),
   });
-  router.onDidCall((record) => void policy.audit.append(auditEntryFromCall(record)));
+  router.onDidCall((record) => void policy.audit.append(() => auditEntryFromCall(record)));
   try {
     await session.manager.reconcile(candidates);
     for (const s of candidates) {

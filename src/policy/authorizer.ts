@@ -126,7 +126,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   return (call, signal) => {
     const settled = settle(call, decideNow(call));
-    if (settled) return Promise.resolve(settled);
+    if (settled) return settled;
     // Several calls at once (a model's parallel tool calls) get one prompt after another, never a pile of dialogs.
     const turn = prompts.then(() => ask(options.prompt!, call, signal));
     prompts = turn.catch(() => undefined);

@@ -51,9 +51,9 @@ const newestFirst = (a: Rule, b: Rule): number => b.createdAt.localeCompare(a.cr
 interface Stale { rule: Rule; check: Exclude<PinCheck, { ok: true }> }
 
 /** The first allow rule whose pin still matches, else the newest one that went stale. */
-function findAllow(rules: Rule[], tool: Tool): { rule: Rule } | { stale?: Stale } {
+function findAllow(rules: readonly Rule[], tool: Tool): { rule: Rule } | { stale?: Stale } {
   let stale: Stale | undefined;
-  for (const rule of [...rules].sort(newestFirst)) {
+  for (const rule of rules.length > 1 ? [...rules].sort(newestFirst) : rules) {
     const check = checkPin(rule, tool);
     if (check.ok) return { rule };
     stale ??= { rule, check };
@@ -93,17 +93,29 @@ function askForStale(stale: Stale, toolName: string, server: string): Decision {
  */
 export function decide(input: PolicyInput): Decision {
   const { server, tool, settings } = input;
-  const rules = input.rules.filter((r) => ruleTargets(r, server, tool.name));
-  const toolRules = rules.filter((r) => r.target.tool !== undefined);
-  const serverRules = rules.filter((r) => r.target.tool === undefined);
+  // One pass, no copies: this runs before every call the router sends.
+  let toolDeny: Rule | undefined;
+  let serverDeny: Rule | undefined;
+  const toolAllows: Rule[] = [];
+  const serverAllows: Rule[] = [];
+  for (const r of input.rules) {
+    if (!ruleTargets(r, server, tool.name)) continue;
+    const forTool = r.target.tool !== undefined;
+    if (r.effect === 'deny') {
+      if (forTool) toolDeny ??= r;
+      else serverDeny ??= r;
+    } else {
+      (forTool ? toolAllows : serverAllows).push(r);
+    }
+  }
 
-  const deny = [...toolRules, ...serverRules].find((r) => r.effect === 'deny');
+  const deny = toolDeny ?? serverDeny;
   if (deny) {
     const what = deny.target.tool === undefined ? `server "${server}"` : `"${tool.name}"`;
     return { kind: 'deny', rule: deny, message: `Denied by your rule for ${what} (${deny.scope}).` };
   }
 
-  const byTool = findAllow(toolRules.filter((r) => r.effect === 'allow'), tool);
+  const byTool = findAllow(toolAllows, tool);
   if ('rule' in byTool) return { kind: 'allow', rule: byTool.rule, message: `Allowed by your rule for "${tool.name}" (${byTool.rule.scope}).` };
 
   if (isDestructive(tool)) {
@@ -111,7 +123,7 @@ export function decide(input: PolicyInput): Decision {
     return { kind: 'ask', reason: 'destructive', message: `"${tool.name}" says it may make destructive changes.` };
   }
 
-  const byServer = findAllow(serverRules.filter((r) => r.effect === 'allow'), tool);
+  const byServer = findAllow(serverAllows, tool);
   if ('rule' in byServer) return { kind: 'allow', rule: byServer.rule, message: `Allowed by your rule for server "${server}" (${byServer.rule.scope}).` };
 
   if (settings.autoAllowReadOnly && isReadOnly(tool)) {

@@ -24,6 +24,7 @@ export const RULE_STORE_KEYS = {
 type PersistedScope = keyof typeof RULE_STORE_KEYS;
 
 const STORE_VERSION = 1;
+const NO_RULES: readonly Rule[] = [];
 
 export const pinSchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
@@ -57,6 +58,7 @@ export interface RuleStoreOptions {
 /** Rules by scope, with one change event for any of them. */
 export class RuleStore extends Disposable {
   private readonly _rules: Record<RuleScope, Rule[]> = { session: [], workspace: [], always: [] };
+  private _byServer?: Map<string, Rule[]>;
   private readonly _backing: Partial<Record<PersistedScope, KeyValueStore>>;
   private readonly _onProblem: (message: string) => void;
   /** Writes per scope run one after another so an older list never lands after a newer one. */
@@ -70,7 +72,7 @@ export class RuleStore extends Disposable {
     super();
     this._backing = { workspace: options.workspace, always: options.always };
     this._onProblem = options.onProblem ?? (() => undefined);
-    for (const scope of ['workspace', 'always'] as const) this._rules[scope] = this._load(scope);
+    for (const scope of ['workspace', 'always'] as const) this._set(scope, this._load(scope));
   }
 
   /** Every rule, session first, then workspace, then always. */
@@ -79,8 +81,22 @@ export class RuleStore extends Disposable {
   }
 
   /** Rules that name `server`, for the policy (which filters by tool itself). */
-  rulesFor(server: string): Rule[] {
-    return this.list().filter((r) => r.target.server === server);
+  rulesFor(server: string): readonly Rule[] {
+    // Asked on every call: an index by server, rebuilt on the first lookup after a change.
+    if (!this._byServer) {
+      this._byServer = new Map();
+      for (const rule of this.list()) {
+        const list = this._byServer.get(rule.target.server);
+        if (list) list.push(rule);
+        else this._byServer.set(rule.target.server, [rule]);
+      }
+    }
+    return this._byServer.get(server) ?? NO_RULES;
+  }
+
+  private _set(scope: RuleScope, rules: Rule[]): void {
+    this._rules[scope] = rules;
+    this._byServer = undefined;
   }
 
   /**
@@ -96,8 +112,8 @@ export class RuleStore extends Disposable {
       throw new Error('Workspace rules need an open workspace.');
     }
     const moved = RULE_SCOPES.filter((s) => s !== rule.scope && this._rules[s].some((r) => r.id === rule.id));
-    for (const scope of moved) this._rules[scope] = this._rules[scope].filter((r) => r.id !== rule.id);
-    this._rules[rule.scope] = upsertRule(this._rules[rule.scope], rule);
+    for (const scope of moved) this._set(scope, this._rules[scope].filter((r) => r.id !== rule.id));
+    this._set(rule.scope, upsertRule(this._rules[rule.scope], rule));
     for (const scope of [...moved, rule.scope]) this._onDidChange.fire(scope);
     await Promise.all([...moved, rule.scope].map((scope) => this._persist(scope)));
     return rule;
@@ -109,7 +125,7 @@ export class RuleStore extends Disposable {
       const before = this._rules[scope];
       const after = before.filter((r) => r.id !== id);
       if (after.length === before.length) continue;
-      this._rules[scope] = after;
+      this._set(scope, after);
       this._onDidChange.fire(scope);
       await this._persist(scope);
       return true;
@@ -120,7 +136,7 @@ export class RuleStore extends Disposable {
   /** Forgets session rules (window reload, or the user asking to). */
   clearSession(): void {
     if (!this._rules.session.length) return;
-    this._rules.session = [];
+    this._set('session', []);
     this._onDidChange.fire('session');
   }
 

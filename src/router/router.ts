@@ -15,9 +15,9 @@ import type { McpClientManager } from '../client/manager';
 import { sanitizePrefix } from '../client/namespacing';
 import { describeState } from '../client/state';
 import type { IServerRegistry, NamespacedTool } from '../client/types';
-import { toModelResult, type ConversionLimits } from './results';
+import { toModelResult, type ConversionLimits, type ModelResult } from './results';
 import { SchemaGuard } from './schemaGuard';
-import type { AuthorizationOutcome, Authorizer, CallOptions, CallRecord, PendingToolCall, ToolCallOutcome } from './types';
+import type { AuthorizationOutcome, Authorizer, CallOptions, CallOrigin, CallRecord, OutcomeKind, PendingToolCall, ToolCallOutcome } from './types';
 
 /** What the router needs from the client side; the manager provides it through `managerBackend`. */
 export interface RouterBackend {
@@ -91,10 +91,7 @@ export class ToolRouter extends Disposable {
     const target = this.resolve(name);
     const outcome = await this._call(name, target, argsObj, opts, (a) => { authorization = a; })
       .catch((e: unknown): ToolCallOutcome => ({ kind: 'failed', message: `${name} failed: ${errorMessage(e)}` }));
-    this._onDidCall.fire({
-      time: new Date(started).toISOString(), name, server: target?.server, tool: target?.tool.name, origin: opts.origin,
-      argsHash: hashArguments(argsObj), authorization, outcome: outcome.kind, durationMs: Date.now() - started,
-    });
+    this._onDidCall.fire(new FinishedCall(started, name, target, opts.origin, argsObj, authorization, outcome.kind));
     return outcome;
   }
 
@@ -120,8 +117,9 @@ export class ToolRouter extends Disposable {
       const pending: PendingToolCall = { name, server: target.server, tool: target.tool, args, origin: opts.origin };
       let auth: AuthorizationOutcome;
       try {
+        const answer = this._opts.authorize(pending, opts.signal);
         // A hook that ignores the signal (a prompt nobody answers) must not keep a cancelled call alive.
-        auth = await untilAborted(this._opts.authorize(pending, opts.signal), opts.signal);
+        auth = answer instanceof Promise ? await untilAborted(answer, opts.signal) : answer;
       } catch (e) {
         if (opts.signal?.aborted) return cancelled(name);
         auth = { allowed: false, by: 'policy', reason: `the permission check failed: ${errorMessage(e)}` };
@@ -148,8 +146,7 @@ export class ToolRouter extends Disposable {
   }
 
   private _finish(name: string, target: NamespacedTool, result: CallToolResult): ToolCallOutcome {
-    const model = toModelResult(result, this._opts.limits);
-    if (result.isError) return { kind: 'toolError', result, model };
+    if (result.isError) return withModel('toolError', result, this._opts.limits);
     const schema = target.tool.outputSchema;
     if (schema) {
       // A tool that promises structured output and breaks it is a server bug the model cannot fix.
@@ -157,7 +154,7 @@ export class ToolRouter extends Disposable {
       const check = this._guard.getValidator(schema)(result.structuredContent);
       if (!check.valid) return { kind: 'failed', message: `${name} returned structured content that does not match its output schema: ${check.errorMessage}.` };
     }
-    return { kind: 'ok', result, model };
+    return withModel('ok', result, this._opts.limits);
   }
 
   private _unknown(name: string): ToolCallOutcome {
@@ -172,6 +169,49 @@ export class ToolRouter extends Disposable {
     const near = tools.filter((t) => t.name.startsWith(`${prefix}_`)).slice(0, 5).map((t) => t.name);
     return { kind: 'unknownTool', message: `No tool named "${name}" is available.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''}` };
   }
+}
+
+/**
+ * A result with its conversion for a model made when first read: the gateway passes results
+ * through untouched and never reads it, the chat participant and the tree do. (A class, not an
+ * object literal with a getter: V8 builds those slowly, and this is on every call's path.)
+ */
+class ResultOutcome {
+  #model?: ModelResult;
+  readonly #limits: ConversionLimits | undefined;
+  constructor(readonly kind: 'ok' | 'toolError', readonly result: CallToolResult, limits: ConversionLimits | undefined) {
+    this.#limits = limits;
+  }
+  get model(): ModelResult { return this.#model ??= toModelResult(this.result, this.#limits); }
+}
+
+const withModel = (kind: 'ok' | 'toolError', result: CallToolResult, limits: ConversionLimits | undefined): ToolCallOutcome =>
+  new ResultOutcome(kind, result, limits) as ToolCallOutcome;
+
+/**
+ * What `onDidCall` hears. The time string and the argument hash (which costs more than the rest
+ * of the router's work) are made when first read: the audit log reads them after the call has
+ * returned. The arguments sit in a private field, so the record never serialises them.
+ */
+class FinishedCall implements CallRecord {
+  readonly #started: number;
+  readonly #args: Record<string, unknown>;
+  #hash?: string;
+  readonly server?: string;
+  readonly tool?: string;
+  readonly durationMs: number;
+  constructor(
+    started: number, readonly name: string, target: NamespacedTool | undefined, readonly origin: CallOrigin,
+    args: Record<string, unknown>, readonly authorization: AuthorizationOutcome | undefined, readonly outcome: OutcomeKind,
+  ) {
+    this.#started = started;
+    this.#args = args;
+    this.server = target?.server;
+    this.tool = target?.tool.name;
+    this.durationMs = Date.now() - started;
+  }
+  get time(): string { return new Date(this.#started).toISOString(); }
+  get argsHash(): string { return this.#hash ??= hashArguments(this.#args); }
 }
 
 const cancelled = (name: string): ToolCallOutcome => ({ kind: 'cancelled', message: `${name} was cancelled.` });

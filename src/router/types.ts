@@ -21,7 +21,8 @@ export type AuthorizationOutcome =
   | { allowed: true; by: 'policy' | 'user' | 'host'; rule?: string }
   | { allowed: false; by: 'policy' | 'user'; reason: string; rule?: string };
 
-export type Authorizer = (call: PendingToolCall, signal?: AbortSignal) => Promise<AuthorizationOutcome>;
+/** Answers synchronously when a rule or setting settles the call, so that call pays for no promise. */
+export type Authorizer = (call: PendingToolCall, signal?: AbortSignal) => AuthorizationOutcome | Promise<AuthorizationOutcome>;
 
 /**
  * How a call ended. Only `ok` and `toolError` reached the server and carry its result; every other
@@ -41,13 +42,14 @@ export type OutcomeKind = ToolCallOutcome['kind'];
 
 /** One finished call, for the audit log: never the arguments or the result themselves. */
 export interface CallRecord {
-  time: string;
+  /** ISO 8601, when the call started. */
+  readonly time: string;
   name: string;
   server?: string;
   tool?: string;
   origin: CallOrigin;
-  /** sha256 of the canonical JSON of the arguments. */
-  argsHash: string;
+  /** sha256 of the canonical JSON of the arguments; computed when first read (the audit log reads it after the call). */
+  readonly argsHash: string;
   authorization?: AuthorizationOutcome;
   outcome: OutcomeKind;
   durationMs: number;

@@ -41,7 +41,12 @@ export class PermissionsFeature extends Disposable {
     }));
     this.hostPins = new HostPins(context.globalState, log);
     this.audit = new AuditLog({ file: vscode.Uri.joinPath(context.globalStorageUri, 'audit.jsonl').fsPath, onError: (e) => log(`audit log: ${String(e)}`) });
-    this._policy = { store: this.store, settings: policySettings, hostPins: this.hostPins };
+    // Read once and on change, not per call: getConfiguration costs more than the whole decision.
+    let settings = policySettings();
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('switchboard.tools.autoAllowReadOnly')) settings = policySettings();
+    }));
+    this._policy = { store: this.store, settings: () => settings, hostPins: this.hostPins };
     this.authorize = createAuthorizer({
       ...this._policy,
       serverTools: (server) => this._manager.catalog(server)?.tools ?? [],
@@ -63,7 +68,7 @@ export class PermissionsFeature extends Disposable {
   }
 
   record(call: CallRecord): void {
-    void this.audit.append(auditEntryFromCall(call));
+    void this.audit.append(() => auditEntryFromCall(call));
   }
 
   /** Lists every rule; the ones the person picks are revoked. */

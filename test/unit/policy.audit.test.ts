@@ -49,6 +49,31 @@ describe('policy/audit', () => {
     assert.deepEqual(lines.map((l) => (JSON.parse(l) as AuditEntry).durationMs), Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('writes a burst of entries in one append, and flush() writes at once', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    // A batch window longer than mocha's timeout: only flush() can make these resolve in time.
+    const log = new AuditLog({ file, batchMs: 3_600_000 });
+    const made: number[] = [];
+    const written = Promise.all(Array.from({ length: 20 }, (_, i) => log.append(() => { made.push(i); return entry(i); })));
+    assert.deepEqual(made, [], 'entries are made when written, not when queued');
+    await log.flush();
+    await written;
+    assert.equal(made.length, 20);
+    const lines = (await fs.readFile(file, 'utf8')).trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => (JSON.parse(l) as AuditEntry).durationMs), Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('a throwing entry is reported and the rest of its batch is written', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    const errors: unknown[] = [];
+    const log = new AuditLog({ file, onError: (e) => errors.push(e) });
+    void log.append(entry(1));
+    void log.append(() => { throw new Error('bad record'); });
+    await log.append(entry(2));
+    assert.equal(errors.length, 1);
+    assert.deepEqual((await log.readRecent(10)).map((e) => e.durationMs), [1, 2]);
+  });
+
   it('rotates to .1 at the size cap and reads across both files', async () => {
     const file = path.join(dir, 'audit.jsonl');
     const lineBytes = Buffer.byteLength(formatAuditLine(entry(10)));
