@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { McpClientManager } from '../src/client/manager';
 import type { ServerLog } from '../src/client/types';
+import type { ServerConfig } from '../src/config/types';
 import { AuditLog, auditEntryFromCall } from '../src/policy/audit';
 import { createAuthorizer } from '../src/policy/authorizer';
 import { allowToolRule } from '../src/policy/rules';
@@ -43,7 +44,7 @@ export interface Contender {
 const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
 
 /** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule, audit log. */
-export function switchboard(server: EchoServer): Contender {
+export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, config: ServerConfig): Contender {
   const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000 });
   let router: ToolRouter | undefined;
   let audit: AuditLog | undefined;
@@ -51,7 +52,7 @@ export function switchboard(server: EchoServer): Contender {
   const name = `bench_${server.tool}`;
   return {
     async start() {
-      await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: { type: 'stdio', command: process.execPath, args: server.args, env: {} } }]);
+      await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config }]);
       const tool = manager.catalog('bench')?.tools.find((t) => t.name === server.tool);
       if (!tool) throw new Error(`${server.label}: no ${server.tool} tool (${manager.state('bench')?.kind})`);
       const store = new RuleStore();
@@ -76,6 +77,9 @@ export function switchboard(server: EchoServer): Contender {
     },
   };
 }
+
+/** The stdio config Switchboard runs an echo server with. */
+export const stdioConfig = (server: EchoServer): ServerConfig => ({ type: 'stdio', command: process.execPath, args: server.args, env: {} });
 
 /** The bare SDK client on its own stdio transport. */
 export function rawSdk(server: EchoServer): Contender {

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { concurrent, floor, rawSdk, sequential, STDIO_SERVERS, switchboard, type Contender } from './callPath';
+import { concurrent, floor, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
 import { figure, pairedRatio, show } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -54,21 +55,34 @@ async function round(makers: (() => Contender)[], roundNo: number): Promise<{ se
   }
 }
 
-async function callPathStdio(): Promise<Row[]> {
+/** A group of call-path scenarios: for each server, its three contenders. */
+interface Scenario { label: string; contenders: [() => Contender, () => Contender, () => Contender] }
+
+async function callPath(scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const server of STDIO_SERVERS) {
-    const seq: Row = { scenario: `stdio, ${server.label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [] };
-    const conc: Row = { scenario: `stdio, ${server.label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
+  for (const { label, contenders } of scenarios) {
+    const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [] };
+    const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
     const keys = ['switchboard', 'sdk', 'floor'] as const;
     for (let r = 0; r < ROUNDS; r++) {
-      const m = await round([() => switchboard(server), () => rawSdk(server), floor], r);
+      const m = await round(contenders, r);
       keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); });
-      process.stderr.write(`  ${server.label}: round ${r + 1}/${ROUNDS}\n`);
+      process.stderr.write(`  ${label}: round ${r + 1}/${ROUNDS}\n`);
     }
     rows.push(seq, conc);
   }
   return rows;
 }
+
+const STDIO: Scenario[] = STDIO_SERVERS.map((server) => ({
+  label: `stdio, ${server.label}`,
+  contenders: [() => switchboard(server, stdioConfig(server)), () => rawSdk(server), floor],
+}));
+
+const HTTP: Scenario[] = HTTP_SERVERS.map((server) => ({
+  label: server.label,
+  contenders: [() => switchboardHttp(server), () => rawSdkHttp(server), floorHttp],
+}));
 
 function table(rows: Row[]): string {
   const lines = ['| scenario | Switchboard | raw SDK | floor | ratio Switchboard/SDK |', '|---|---|---|---|---|'];
@@ -81,8 +95,9 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  process.stderr.write(`call path, stdio (${ROUNDS} rounds × ${CALLS} calls)\n`);
-  const rows = await callPathStdio();
+  const only = process.env.BENCH_ONLY;
+  process.stderr.write(`call path (${ROUNDS} rounds × ${CALLS} calls)\n`);
+  const rows = await callPath([...STDIO, ...HTTP].filter((s) => !only || s.label.includes(only)));
   const worst = Math.max(...rows.map((r) => pairedRatio(r.switchboard, r.sdk).median));
   const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as { version: string }).version;
   const doc = `# Benchmarks

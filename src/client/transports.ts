@@ -1,17 +1,19 @@
 /**
  * Opens a connected MCP `Client` for a resolved server config: stdio through the SDK's stdio
- * transport, remote servers over Streamable HTTP with a fallback to legacy SSE when the server
- * answers the first POST with a 4xx (as the spec's backwards-compatibility section describes).
+ * transport, remote servers over Streamable HTTP (our own node:http transport, httpTransport.ts)
+ * with a fallback to the SDK's legacy SSE transport when the server answers the first POST with
+ * a 4xx (as the spec's backwards-compatibility section describes).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
+import { HttpClientTransport } from './httpTransport';
 import type { TrackedTransport } from './launch';
 import { TracingTransport } from './tracingTransport';
 import type { ServerLog } from './types';
@@ -87,7 +89,7 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
   }
   const requestInit: RequestInit = { headers: config.headers };
   if (config.type === 'http') {
-    const http = new TracingTransport(new StreamableHTTPClientTransport(url, { requestInit }), opts.log);
+    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers }), opts.log);
     opts.track?.({ close: () => http.close(), pid: () => undefined });
     const client = opts.createClient();
     try {

@@ -1,0 +1,137 @@
+// Switchboard's own Streamable HTTP client transport (src/client/httpTransport.ts) against real
+// servers on 127.0.0.1: the SDK-built fixture in its SSE and JSON modes, server-everything from
+// npm, and a small hand-written server for what well-behaved servers never do (a stream cut
+// short, redirects).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { DesiredServer } from '../../src/client/manager';
+import { startHttpFixture, type HttpFixture } from '../fixtures/spawn';
+import { assertProgressSteps, testManager, waitFor } from './helpers';
+
+const remote = (name: string, url: string): DesiredServer =>
+  ({ name, sourceKind: 'user', config: { type: 'http', url, headers: {}, startupTimeoutMs: 20_000 } });
+
+/** A minimal MCP server by hand: JSON answers, one `echo` tool; `cut` answers tools/call with an SSE stream that ends at once. */
+function handWritten(routes: (req: IncomingMessage, res: ServerResponse, port: number) => boolean, mode: 'json' | 'cut' = 'json'): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    const port = (server.address() as net.AddressInfo).port;
+    if (routes(req, res, port)) return;
+    if (req.method === 'GET') return void res.writeHead(405).end();
+    if (req.method === 'DELETE') return void res.writeHead(200).end();
+    let body = '';
+    req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+    req.on('end', () => {
+      const msg = JSON.parse(body) as { id?: number; method: string; params?: { arguments?: { text?: string } } };
+      if (msg.id === undefined) return void res.writeHead(202).end();
+      if (msg.method === 'tools/call' && mode === 'cut') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        return void res.end();
+      }
+      const result = msg.method === 'initialize'
+        ? { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'hand', version: '1' } }
+        : msg.method === 'tools/list'
+          ? { tools: [{ name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }] }
+          : { content: [{ type: 'text', text: msg.params?.arguments?.text ?? '' }] };
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': 'hand-session' }).end(JSON.stringify({ jsonrpc: '2.0', id: msg.id, result }));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port })));
+}
+
+const texts = (r: Record<string, unknown>) => (r.content as { text: string }[]).map((c) => c.text);
+
+describe('Streamable HTTP client transport (real servers on 127.0.0.1)', function () {
+  this.timeout(40_000);
+  const stops: (() => Promise<void> | void)[] = [];
+  afterEach(async () => { for (const s of stops.splice(0).reverse()) await s(); });
+  const manager = () => { const { manager: m } = testManager(); stops.push(async () => { await m.stopAll(1000); m.dispose(); }); return m; };
+  const fixture = async (env: Record<string, string> = {}): Promise<HttpFixture> => {
+    const fx = await startHttpFixture('http', [], { env: { ...process.env, ...env } });
+    stops.push(() => fx.stop());
+    return fx;
+  };
+
+  it('reads answers and progress from SSE streams, and answers from JSON bodies', async () => {
+    for (const env of [{}, { FIXTURE_JSON_RESPONSE: '1' }] as Record<string, string>[]) {
+      const fx = await fixture(env);
+      const m = manager();
+      await m.reconcile([remote('web', fx.url)]);
+      assert.equal(m.state('web')?.kind, 'running', JSON.stringify(m.state('web')));
+      const client = m.connection('web')!.client!;
+      assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: 'over http' } })), ['over http']);
+      const calls = await Promise.all([1, 2, 3, 4].map((i) => client.callTool({ name: 'add', arguments: { a: i, b: 10 } })));
+      assert.deepEqual(calls.map((r) => texts(r)[0]), ['11', '12', '13', '14'], 'concurrent calls each get their own answer');
+      if (!('FIXTURE_JSON_RESPONSE' in env)) {
+        const seen: number[] = [];
+        await client.callTool({ name: 'progress', arguments: { steps: 3 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
+        assertProgressSteps(seen, 3);
+      }
+      await m.stopAll(1000);
+    }
+  });
+
+  it('hears list_changed on the GET stream and follows the new catalogue', async () => {
+    const fx = await fixture({ FIXTURE_LIST_CHANGED: '1' });
+    const m = manager();
+    await m.reconcile([remote('web', fx.url)]);
+    await m.connection('web')!.client!.callTool({ name: 'add_tool', arguments: { name: 'late' } });
+    await waitFor(() => m.catalog('web')?.tools.some((t) => t.name === 'late'), 10_000, 'the added tool to be listed');
+  });
+
+  it('ends its session with a DELETE when stopped', async () => {
+    const fx = await fixture();
+    const m = manager();
+    await m.reconcile([remote('web', fx.url)]);
+    const id = m.connection('web')!.client!.transport!.sessionId;
+    assert.ok(id, 'a session id from the server');
+    await m.stopAll(1000);
+    await waitFor(() => fx.stderr().includes(`session ${id} closed`), 5000, 'the fixture to close the session');
+  });
+
+  it('fails a call whose SSE stream ends without an answer at once, instead of waiting for the timeout', async () => {
+    const { server, port } = await handWritten(() => false, 'cut');
+    stops.push(() => new Promise<void>((r) => server.close(() => r())));
+    const m = manager();
+    await m.reconcile([{ ...remote('cut', `http://127.0.0.1:${port}/mcp`), config: { type: 'http', url: `http://127.0.0.1:${port}/mcp`, headers: {}, requestTimeoutMs: 600_000 } }]);
+    assert.equal(m.state('cut')?.kind, 'running', JSON.stringify(m.state('cut')));
+    await assert.rejects(m.connection('cut')!.client!.callTool({ name: 'echo', arguments: { text: 'x' } }), /ended its answer without a result/);
+    server.closeAllConnections();
+  });
+
+  it('follows a redirect within the origin, and refuses one to another origin', async () => {
+    const { server, port } = await handWritten((req, res, own) => {
+      const location = req.url === '/old' ? '/mcp' : req.url === '/away' ? `http://localhost:${own}/mcp` : undefined;
+      if (location) res.writeHead(307, { location }).end();
+      return location !== undefined;
+    });
+    stops.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    const m = manager();
+    await m.reconcile([remote('moved', `http://127.0.0.1:${port}/old`), remote('away', `http://127.0.0.1:${port}/away`)]);
+    assert.equal(m.state('moved')?.kind, 'running', JSON.stringify(m.state('moved')));
+    assert.deepEqual(texts(await m.connection('moved')!.client!.callTool({ name: 'echo', arguments: { text: 'moved' } })), ['moved']);
+    const away = m.state('away')!;
+    assert.equal(away.kind, 'error', JSON.stringify(away));
+    assert.match((away as { message: string }).message, /redirected to http:\/\/localhost:\d+\/mcp/);
+  });
+
+  it('runs server-everything from npm over Streamable HTTP', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => { const p = (probe.address() as net.AddressInfo).port; probe.close(() => resolve(p)); });
+    });
+    // server-everything listens on every interface; the preload binds it to 127.0.0.1.
+    const child = spawn(process.execPath, ['--require', path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'loopback.cjs'),
+      require.resolve('@modelcontextprotocol/server-everything/dist/index.js'), 'streamableHttp'], { stdio: 'ignore', env: { ...process.env, PORT: String(port) } });
+    stops.push(() => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill('SIGKILL'); }));
+    await waitFor(() => new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1').once('connect', () => { s.destroy(); r(true); }).once('error', () => r(false)); }), 20_000, 'server-everything to listen');
+    const m = manager();
+    await m.reconcile([remote('everything', `http://127.0.0.1:${port}/mcp`)]);
+    assert.equal(m.state('everything')?.kind, 'running', JSON.stringify(m.state('everything')));
+    assert.ok(m.catalog('everything')!.tools.some((t) => t.name === 'echo'));
+    assert.ok(m.catalog('everything')!.resources.length > 0 && m.catalog('everything')!.prompts.length > 0);
+    const r = await m.connection('everything')!.client!.callTool({ name: 'echo', arguments: { message: 'hi there' } });
+    assert.match(texts(r)[0], /hi there/);
+  });
+});
