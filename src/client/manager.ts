@@ -208,7 +208,8 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     }));
     entry.conn = conn;
     // The catalog is cached once the server runs (its first full listing) and after each change.
-    const remember = () => { if (conn.state.kind === 'running') this._opts.catalogCache?.set(def, conn.catalog); };
+    // `client` is gone before a stop or crash empties the catalog, so that empty one is not kept.
+    const remember = () => { if (conn.client) this._opts.catalogCache?.set(def, conn.catalog); };
     store.add(conn.onDidChangeState((state) => {
       this._tools = undefined;
       remember();

@@ -42,9 +42,11 @@ describe('start on first use (real fixture processes)', function () {
     const first = open();
     await first.manager.reconcile([echo]);
     assert.equal(first.manager.state('lazy')?.kind, 'running');
-    await first.cache.flush();
     await first.manager.stopAll(500);
+    await first.cache.flush();
     assert.equal(starts(), 1);
+    // Stopping empties the live catalog; the cache keeps the last listed one.
+    assert.ok(first.cache.get(resolved(echo))?.tools.some((t) => t.name === 'echo'), 'the stop did not cache an empty catalog');
   });
   after(async () => {
     for (const o of opened) { o.router.dispose(); await o.manager.stopAll(500); o.manager.dispose(); }
