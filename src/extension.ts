@@ -1,5 +1,6 @@
 /** Entry point: only wires features together. */
 import * as vscode from 'vscode';
+import type { CatalogCache } from './client/catalogCache';
 import type { McpClientManager } from './client/manager';
 import type { ToolRouter } from './router/router';
 import { ServersTreeProvider } from './views/serversTree';
@@ -16,6 +17,8 @@ import { ToolsFeature } from './vscode/toolsFeature';
 /** What `activate` returns; integration tests use it to look inside. */
 export interface SwitchboardApi {
   manager: McpClientManager;
+  /** Last known catalogs (workspace state); tests flush it to see what a next window would get. */
+  catalogCache: CatalogCache;
   tree: ServersTreeProvider;
   logs: ServerLogs;
   reload(): Promise<void>;
@@ -59,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
 
   const ready = feature.reload().then(() => { setHasServers(); tree.refresh(); });
   return {
-    manager, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions, chat: tools.chat, gateway: gateway.gateway,
+    manager, catalogCache: feature.catalogCache, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions, chat: tools.chat, gateway: gateway.gateway,
   };
 }
 

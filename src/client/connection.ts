@@ -91,6 +91,14 @@ export class McpServerConnection extends Disposable {
     return this._startLaunch();
   }
 
+  /**
+   * Leaves a connection that has never run stopped until its first use: honest about having no
+   * process, while the manager lists the server from its cached catalog. `start()` ends it.
+   */
+  waitForFirstUse(): void {
+    if (this._state.kind === 'stopped' && !this._launch) this._setState(stopped('onFirstUse'));
+  }
+
   async restart(): Promise<void> {
     await this.stop('user');
     await this.start();

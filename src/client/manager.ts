@@ -6,10 +6,11 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/t
 import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { diffServers, type ServerDiff } from '../config/diff';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
+import type { CatalogCache } from './catalogCache';
 import { McpServerConnection } from './connection';
 import { namespaceTools, refKey } from './namespacing';
 import { RestartPolicy } from './restartPolicy';
-import { stopped } from './state';
+import { describeFailure, stopped, waitsToRun } from './state';
 import type {
   CatalogChange, IServerRegistry, NamespacedTool, ResolvedServer, ServerCatalog, ServerLog, ServerState, StateChange,
 } from './types';
@@ -30,12 +31,26 @@ export interface ManagerOptions {
   stopGraceMs?: number;
   /** Shared by every connection's SDK client (see `ConnectionOptions.jsonSchemaValidator`). */
   jsonSchemaValidator?: jsonSchemaValidator;
+  /** Last known catalogs: read for servers that have not listed theirs yet, written as they do. */
+  catalogCache?: CatalogCache;
 }
 
 export type ReconcileResult = ServerDiff;
 
+/**
+ * Which new or changed servers a reconcile starts: all (`true`), none (`false`), or all but those
+ * with a cached catalog (`'onFirstUse'`), which wait until a call, a read or the user starts them.
+ * A server with nothing cached starts anyway: its tools must be learnt once.
+ */
+export type AutoStart = boolean | 'onFirstUse';
+
+/** Why a server a caller needs is not running, or `undefined` when it runs. */
+export type StartOnUseResult = { running: true } | { running: false; state?: ServerState; message: string };
+
 interface Entry {
   desired: DesiredServer;
+  /** The resolved definition, one object for the entry's life (the cache keys by it). */
+  def?: ResolvedServer;
   conn?: McpServerConnection;
   store: DisposableStore;
 }
@@ -59,7 +74,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
    * Applies the desired set: new servers are created (and started when `autoStart`), removed ones
    * stopped, changed ones replaced; servers whose definition is unchanged are not touched.
    */
-  async reconcile(desired: readonly DesiredServer[], { autoStart = true } = {}): Promise<ReconcileResult> {
+  async reconcile(desired: readonly DesiredServer[], { autoStart = true }: { autoStart?: AutoStart } = {}): Promise<ReconcileResult> {
     const next = new Map(desired.map((d) => [d.name, d]));
     const previous = new Map([...this._entries].map(([name, e]) => [name, e.desired]));
     const result = diffServers(previous, next);
@@ -69,9 +84,11 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       this._tools = undefined;
       this._onDidChangeServers.fire();
     }
-    if (autoStart) {
-      await Promise.all([...result.added, ...result.changed].map((n) => this._entries.get(n)?.conn?.start()));
+    const fresh = [...result.added, ...result.changed].flatMap((n) => this._entries.get(n)?.conn ?? []);
+    if (autoStart === 'onFirstUse') {
+      for (const conn of fresh) if (this.cachedCatalog(conn.name)) conn.waitForFirstUse();
     }
+    if (autoStart) await Promise.all(fresh.filter((conn) => !waitsToRun(conn.state)).map((conn) => conn.start()));
     return result;
   }
 
@@ -98,13 +115,27 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     return d?.config ? { name: d.name, sourceKind: d.sourceKind, config: d.config } : undefined;
   }
 
-  /** Namespaced tools of every running server, recomputed only after a catalog or server change. */
+  cachedCatalog(server: string): ServerCatalog | undefined {
+    const def = this._entries.get(server)?.def;
+    return def && this._opts.catalogCache?.get(def);
+  }
+
+  usableCatalog(server: string): ServerCatalog | undefined {
+    const conn = this._entries.get(server)?.conn;
+    if (!conn) return undefined;
+    if (conn.state.kind === 'running') return conn.catalog;
+    return waitsToRun(conn.state) ? this.cachedCatalog(server) : undefined;
+  }
+
+  /**
+   * Namespaced tools of every server with a usable catalog (running, or about to from its cache),
+   * recomputed only after a catalog or server change.
+   */
   tools(): NamespacedTool[] {
     if (this._tools) return this._tools;
     const refs: { server: string; tool: NamespacedTool['tool'] }[] = [];
-    for (const [server, e] of this._entries) {
-      if (e.conn?.state.kind !== 'running') continue;
-      for (const tool of e.conn.catalog.tools) refs.push({ server, tool });
+    for (const server of this._entries.keys()) {
+      for (const tool of this.usableCatalog(server)?.tools ?? []) refs.push({ server, tool });
     }
     const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.tool.name })));
     this._tools = refs
@@ -115,6 +146,20 @@ export class McpClientManager extends Disposable implements IServerRegistry {
 
   async start(server: string): Promise<void> {
     await this._require(server).start();
+  }
+
+  /**
+   * For a caller that needs the server now (a tool call, a resource read): starts a server that
+   * waits for its first use, or waits for a start under way, until it runs or fails. The
+   * connection bounds a start by the server's start timeout, so this never hangs; an aborted
+   * `signal` stops the waiting (not the start). Other states are answered at once.
+   */
+  async startOnUse(server: string, signal?: AbortSignal): Promise<StartOnUseResult> {
+    const conn = this._entries.get(server)?.conn;
+    if (conn && waitsToRun(conn.state)) await untilAborted(conn.start(), signal);
+    const state = this.state(server);
+    if (state?.kind === 'running') return { running: true };
+    return { running: false, state, message: `MCP server "${server}" is not running (${state ? describeFailure(state) : 'removed'}).` };
   }
 
   async stop(server: string): Promise<void> {
@@ -152,6 +197,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     this._entries.set(desired.name, entry);
     if (!desired.config || desired.hold) return;
     const def: ResolvedServer = { name: desired.name, sourceKind: desired.sourceKind, config: desired.config };
+    entry.def = def;
     const conn = store.add(new McpServerConnection(def, {
       log: this._opts.logFor(desired.name),
       clientInfo: this._opts.clientInfo,
@@ -161,12 +207,17 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       jsonSchemaValidator: this._opts.jsonSchemaValidator,
     }));
     entry.conn = conn;
+    // The catalog is cached once the server runs (its first full listing) and after each change.
+    // `client` is gone before a stop or crash empties the catalog, so that empty one is not kept.
+    const remember = () => { if (conn.client) this._opts.catalogCache?.set(def, conn.catalog); };
     store.add(conn.onDidChangeState((state) => {
       this._tools = undefined;
+      remember();
       this._onDidChangeState.fire({ server: desired.name, state });
     }));
     store.add(conn.onDidChangeCatalog((kinds) => {
       if (kinds.includes('tools')) this._tools = undefined;
+      remember();
       this._onDidChangeCatalog.fire({ server: desired.name, kinds });
     }));
   }
@@ -177,4 +228,13 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     if (entry.conn) await entry.conn.stop('removed');
     entry.store.dispose();
   }
+}
+
+/** `p`, or as soon as `signal` aborts, whichever comes first (the start itself goes on). */
+function untilAborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve();
+  let onAbort!: () => void;
+  const aborted = new Promise<void>((resolve) => { onAbort = resolve; signal.addEventListener('abort', onAbort, { once: true }); });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }

@@ -11,6 +11,14 @@ export function isActive(state: ServerState): boolean {
   return state.kind === 'starting' || state.kind === 'running' || state.kind === 'restarting';
 }
 
+/**
+ * True when the server will run without anyone asking again: it waits for its first use, or its
+ * start is under way. Its cached catalog then stands in for the live one, and a call waits for it.
+ */
+export function waitsToRun(state: ServerState): boolean {
+  return state.kind === 'starting' || (state.kind === 'stopped' && state.reason === 'onFirstUse');
+}
+
 /** One short line for status bars, tree descriptions and the CLI. */
 export function describeState(state: ServerState): string {
   switch (state.kind) {
@@ -18,6 +26,7 @@ export function describeState(state: ServerState): string {
       switch (state.reason) {
         case 'disabled': return 'disabled';
         case 'untrusted': return 'not started: workspace is not trusted';
+        case 'onFirstUse': return 'not started — starts on first use';
         default: return 'stopped';
       }
     case 'starting': return 'starting…';
@@ -25,4 +34,10 @@ export function describeState(state: ServerState): string {
     case 'restarting': return `restarting in ${Math.round(state.delayMs / 100) / 10}s (attempt ${state.attempt}): ${state.lastError}`;
     case 'error': return `error: ${state.message}`;
   }
+}
+
+/** `describeState` plus, for a failure, the server's last stderr lines: what a failed call reports. */
+export function describeFailure(state: ServerState, lines = 3): string {
+  const tail = state.kind === 'error' ? state.stderrTail.slice(-lines) : [];
+  return tail.length ? `${describeState(state)}; its last stderr lines: ${tail.join(' | ')}` : describeState(state);
 }

@@ -8,7 +8,8 @@ import type { Event } from '../common/lifecycle';
 
 /**
  * A connection's lifecycle as a discriminated union; `stopped` carries why when the user did not
- * ask for it (disabled in config, untrusted workspace).
+ * ask for it (disabled in config, untrusted workspace, or `onFirstUse`: not started yet, listed
+ * from its cached catalog until something uses it).
  */
 export type ServerState =
   | { kind: 'stopped'; reason?: StoppedReason }
@@ -17,7 +18,7 @@ export type ServerState =
   | { kind: 'restarting'; attempt: number; delayMs: number; lastError: string }
   | { kind: 'error'; message: string; stderrTail: string[] };
 
-export type StoppedReason = 'user' | 'disabled' | 'untrusted' | 'removed';
+export type StoppedReason = 'user' | 'disabled' | 'untrusted' | 'removed' | 'onFirstUse';
 
 export type ServerStateKind = ServerState['kind'];
 
@@ -83,7 +84,14 @@ export interface IServerRegistry {
   state(server: string): ServerState | undefined;
   catalog(server: string): ServerCatalog | undefined;
   definition(server: string): ResolvedServer | undefined;
-  /** Every running server's tools with their namespaced names. */
+  /** The last known catalog of the server's current configuration (from an earlier run), whatever its state. */
+  cachedCatalog(server: string): ServerCatalog | undefined;
+  /**
+   * What calls can use: the live catalog while the server runs, its cached one while it waits to
+   * run (see `waitsToRun`), else nothing.
+   */
+  usableCatalog(server: string): ServerCatalog | undefined;
+  /** The tools of every server with a usable catalog, with their namespaced names. */
   tools(): NamespacedTool[];
 }
 

@@ -2,6 +2,8 @@
  * What the gateway serves: the union of every running server's tools, resources, resource
  * templates and prompts, built fresh from the registry on each list (it is cheap, and nothing can
  * go stale), plus the routing of resources/read and prompts/get to the server that owns the item.
+ * A server that waits to run (on first use, or starting) is served from its cached catalog, so
+ * the host sees its tools at once; reading from it starts it.
  * Tool calls are not routed here: they go through the ToolRouter, with its checks and policy.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -80,27 +82,28 @@ export class GatewayCatalog {
   async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
     const server = this._resourceOwner(uri);
     if (!server) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
-    return this._client(server).readResource({ uri }, this._backend.requestOptions(server, signal));
+    return (await this._client(server, signal)).readResource({ uri }, this._backend.requestOptions(server, signal));
   }
 
   /** Renders a prompt on its server, under the server's own name for it. */
   async getPrompt(name: string, args: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
     const served = this._prompts().find((p) => p.prompt.name === name);
     if (!served) throw new McpError(ErrorCode.InvalidParams, `No prompt named "${name}" is available.`);
-    return this._client(served.server).getPrompt({ name: served.raw, arguments: args }, this._backend.requestOptions(served.server, signal));
+    const client = await this._client(served.server, signal);
+    return client.getPrompt({ name: served.raw, arguments: args }, this._backend.requestOptions(served.server, signal));
   }
 
-  /** Running servers in name order: "first server" must not depend on start order. */
-  private _running(): string[] {
+  /** Servers with a usable catalog (running, or about to), in name order: "first server" must not depend on start order. */
+  private _served(): string[] {
     const registry = this._backend.registry;
-    return registry.names().filter((s) => registry.state(s)?.kind === 'running').sort();
+    return registry.names().filter((s) => registry.usableCatalog(s)).sort();
   }
 
   private _unique<T extends { _meta?: Record<string, unknown> }>(list: (c: ServerCatalog) => T[], key: (item: T) => string): T[] {
     const seen = new Set<string>();
     const out: T[] = [];
-    for (const server of this._running()) {
-      for (const item of list(this._backend.registry.catalog(server)!)) {
+    for (const server of this._served()) {
+      for (const item of list(this._backend.registry.usableCatalog(server)!)) {
         if (seen.has(key(item))) continue;
         seen.add(key(item));
         out.push({ ...item, _meta: { ...item._meta, [META_SERVER]: server } });
@@ -110,7 +113,7 @@ export class GatewayCatalog {
   }
 
   private _prompts(): ServedPrompt[] {
-    const refs = this._running().flatMap((server) => this._backend.registry.catalog(server)!.prompts.map((prompt) => ({ server, prompt })));
+    const refs = this._served().flatMap((server) => this._backend.registry.usableCatalog(server)!.prompts.map((prompt) => ({ server, prompt })));
     const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.prompt.name })));
     return refs
       .map(({ server, prompt }) => {
@@ -122,12 +125,12 @@ export class GatewayCatalog {
 
   private _resourceOwner(uri: string): string | undefined {
     const registry = this._backend.registry;
-    const servers = this._running();
-    const listed = servers.find((s) => registry.catalog(s)!.resources.some((r) => r.uri === uri));
+    const servers = this._served();
+    const listed = servers.find((s) => registry.usableCatalog(s)!.resources.some((r) => r.uri === uri));
     if (listed) return listed;
     let best: { server: string; length: number } | undefined;
     for (const server of servers) {
-      for (const t of registry.catalog(server)!.resourceTemplates) {
+      for (const t of registry.usableCatalog(server)!.resourceTemplates) {
         const length = templateMatch(t.uriTemplate, uri);
         if (length > (best?.length ?? 0)) best = { server, length };
       }
@@ -135,9 +138,11 @@ export class GatewayCatalog {
     return best?.server;
   }
 
-  private _client(server: string): Client {
+  /** The server's live client, after starting it if it was served from its cache. */
+  private async _client(server: string, signal?: AbortSignal): Promise<Client> {
+    const started = await this._backend.startOnUse?.(server, signal);
     const client = this._backend.clientFor(server);
-    if (!client) throw new McpError(ErrorCode.InternalError, `MCP server "${server}" is not running.`);
+    if (!client) throw new McpError(ErrorCode.InternalError, started && !started.running ? started.message : `MCP server "${server}" is not running.`);
     return client;
   }
 }

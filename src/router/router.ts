@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { errorMessage } from '../common/async';
 import { Disposable, Emitter } from '../common/lifecycle';
 import { canonicalJson } from '../config/diff';
-import type { McpClientManager } from '../client/manager';
+import type { McpClientManager, StartOnUseResult } from '../client/manager';
 import { sanitizePrefix } from '../client/namespacing';
 import { describeState } from '../client/state';
 import type { IServerRegistry, NamespacedTool } from '../client/types';
@@ -26,6 +26,8 @@ export interface RouterBackend {
   clientFor(server: string): Client | undefined;
   /** The server's per-request options (its timeout) with the caller's signal. */
   requestOptions(server: string, signal?: AbortSignal): RequestOptions;
+  /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
+  startOnUse?(server: string, signal?: AbortSignal): Promise<StartOnUseResult>;
 }
 
 /** Adapts the client manager: a server's client and timeout come from its current connection. */
@@ -34,6 +36,7 @@ export function managerBackend(manager: McpClientManager): RouterBackend {
     registry: manager,
     clientFor: (server) => manager.connection(server)?.client,
     requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
+    startOnUse: (server, signal) => manager.startOnUse(server, signal),
   };
 }
 
@@ -103,7 +106,14 @@ export class ToolRouter extends Disposable {
     if (opts.signal?.aborted) return cancelled(name);
     if (!target) return this._unknown(name);
     const state = registry.state(target.server);
-    if (state?.kind !== 'running') {
+    if (state?.kind !== 'running' && this._backend.startOnUse) {
+      // Listed from its cached catalog: start it, then check and authorize against the live tool.
+      const started = await this._backend.startOnUse(target.server, opts.signal);
+      if (opts.signal?.aborted) return cancelled(name);
+      if (!started.running) return { kind: 'serverNotRunning', message: started.message };
+      target = this.resolve(name);
+      if (!target) return this._unknown(name);
+    } else if (state?.kind !== 'running') {
       return { kind: 'serverNotRunning', message: `MCP server "${target.server}" is not running (${state ? describeState(state) : 'removed'}).` };
     }
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {

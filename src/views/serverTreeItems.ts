@@ -21,6 +21,8 @@ export type TreeNode =
 export interface ServerView {
   state: ServerState;
   catalog?: ServerCatalog;
+  /** The catalog is the cached one from an earlier run, not the live one. */
+  cached?: boolean;
   transport?: string;
   source: 'workspace' | 'user';
 }
@@ -48,8 +50,11 @@ export function serverItem(name: string, view: ServerView): vscode.TreeItem {
   if (state.kind === 'running') {
     if (view.transport) parts.push(view.transport);
     parts.push(`${catalog?.tools.length ?? 0} tools`);
+  } else if (view.cached && state.kind === 'starting') {
+    parts.push('cached — starting…');
   } else {
     parts.push(describeState(state));
+    if (view.cached) parts.push(`${catalog?.tools.length ?? 0} tools cached`);
   }
   item.description = parts.join(' · ');
   // contextValue drives the inline and context menus (see package.json "menus").
@@ -58,7 +63,7 @@ export function serverItem(name: string, view: ServerView): vscode.TreeItem {
   return item;
 }
 
-function serverTooltip(name: string, { state, catalog, transport, source }: ServerView): vscode.MarkdownString {
+function serverTooltip(name: string, { state, catalog, cached, transport, source }: ServerView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(name)}** — ${escape(describeState(state))}\n\n`);
   md.appendMarkdown(`Source: ${source === 'workspace' ? 'workspace (.vscode/switchboard.json)' : 'user settings'}`);
@@ -68,6 +73,7 @@ function serverTooltip(name: string, { state, catalog, transport, source }: Serv
   if (info) md.appendMarkdown(`Server: ${escape(info.title ?? info.name)} ${escape(info.version)}\n\n`);
   const caps = catalog?.capabilities ? Object.keys(catalog.capabilities) : [];
   if (caps.length) md.appendMarkdown(`Capabilities: ${caps.map(escape).join(', ')}\n\n`);
+  if (cached) md.appendMarkdown('Tools, resources and prompts as cached from an earlier run; the live ones replace them once the server runs.\n\n');
   if (state.kind === 'error' && state.stderrTail.length) {
     md.appendMarkdown('Last stderr lines:\n');
     md.appendCodeblock(state.stderrTail.slice(-8).join('\n'), 'text');
@@ -75,12 +81,12 @@ function serverTooltip(name: string, { state, catalog, transport, source }: Serv
   return md;
 }
 
-export function groupItem(server: string, kind: GroupKind, count: number): vscode.TreeItem {
+export function groupItem(server: string, kind: GroupKind, count: number, cached = false): vscode.TreeItem {
   const labels: Record<GroupKind, string> = { tools: 'Tools', resources: 'Resources', prompts: 'Prompts' };
   const icons: Record<GroupKind, string> = { tools: 'tools', resources: 'file-text', prompts: 'comment-discussion' };
   const item = new vscode.TreeItem(labels[kind], kind === 'tools' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `server/${server}/${kind}`;
-  item.description = String(count);
+  item.description = cached ? `${count} (cached)` : String(count);
   item.iconPath = new vscode.ThemeIcon(icons[kind]);
   item.contextValue = `group.${kind}`;
   return item;
@@ -91,7 +97,9 @@ export function toolItem(server: string, tool: Tool, namespaced?: string): vscod
   item.id = `server/${server}/tools/${tool.name}`;
   item.description = namespaced ?? tool.name;
   item.iconPath = new vscode.ThemeIcon('symbol-method');
-  item.contextValue = 'tool';
+  // Without a namespaced name the tool is only cached under a server that cannot take calls now
+  // (failed, stopped), so it offers no Run Tool.
+  item.contextValue = namespaced ? 'tool' : 'tool.unavailable';
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${escape(tool.name)}**${namespaced ? ` — \`${namespaced}\`` : ''}\n\n`);
   if (tool.description) md.appendMarkdown(`${escape(tool.description)}\n\n`);

@@ -1,6 +1,11 @@
-/** The Servers tree: servers with live state → Tools / Resources / Prompts → items. */
+/**
+ * The Servers tree: servers with live state → Tools / Resources / Prompts → items. A server that
+ * is not running shows its cached catalog from an earlier run, marked as cached, so the tools are
+ * there before the server is (or while it waits for its first use, or after it failed).
+ */
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
+import type { ServerCatalog } from '../client/types';
 import { Disposable, Emitter } from '../common/lifecycle';
 import {
   groupItem, noticeItem, promptItem, resourceItem, serverItem, templateItem, toolItem, type ServerView, type TreeNode,
@@ -30,7 +35,7 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
     switch (node.type) {
       case 'notice': return noticeItem(node);
       case 'server': return serverItem(node.server, this._view(node.server));
-      case 'group': return groupItem(node.server, node.kind, this._children(node).length);
+      case 'group': return groupItem(node.server, node.kind, this._children(node).length, this._shown(node.server).cached);
       case 'tool': return toolItem(node.server, node.tool, node.namespaced);
       case 'resource': return resourceItem(node.server, node.resource);
       case 'template': return templateItem(node.server, node.template);
@@ -63,15 +68,21 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
     const conn = this._manager.connection(server);
     return {
       state: this._manager.state(server) ?? { kind: 'stopped' },
-      catalog: conn?.catalog,
+      ...this._shown(server),
       transport: conn?.transportKind,
       source: this._manager.definition(server)?.sourceKind ?? 'workspace',
     };
   }
 
+  /** The live catalog while the server runs; otherwise the cached one when there is one. */
+  private _shown(server: string): { catalog?: ServerCatalog; cached: boolean } {
+    const cached = this._manager.state(server)?.kind === 'running' ? undefined : this._manager.cachedCatalog(server);
+    return cached ? { catalog: cached, cached: true } : { catalog: this._manager.catalog(server), cached: false };
+  }
+
   private _children(node: TreeNode): TreeNode[] {
     if (node.type === 'notice') return [];
-    const catalog = this._manager.catalog(node.server);
+    const { catalog } = this._shown(node.server);
     if (!catalog) return [];
     if (node.type === 'server') {
       const groups: TreeNode[] = [];

@@ -67,9 +67,11 @@ export function registerCommands({ manager, logs, reload }: CommandDeps): IDispo
 
 /** Asks for the prompt's arguments, then shows the rendered messages in an untitled document. */
 async function renderPrompt(manager: McpClientManager, node: Extract<TreeNode, { type: 'prompt' }>): Promise<vscode.TextDocument | undefined> {
+  // A prompt listed from the cache starts its server on first use.
+  const started = await manager.startOnUse(node.server);
   const conn = manager.connection(node.server);
   if (!conn?.client) {
-    void vscode.window.showErrorMessage(`MCP server "${node.server}" is not running.`);
+    void vscode.window.showErrorMessage(started.running ? `MCP server "${node.server}" is not running.` : started.message);
     return undefined;
   }
   const args: Record<string, string> = {};

@@ -18,9 +18,11 @@ export class ResourceDocumentProvider implements vscode.TextDocumentContentProvi
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const server = uri.path.split('/')[1];
     const resourceUri = decodeURIComponent(uri.query);
+    // A resource listed from the cache starts its server on first open.
+    const started = await this._manager.startOnUse(server);
     const conn = this._manager.connection(server);
     const client = conn?.client;
-    if (!client) throw new Error(`MCP server "${server}" is not running`);
+    if (!client) throw new Error(started.running ? `MCP server "${server}" is not running` : started.message);
     const result = await client.readResource({ uri: resourceUri }, conn.requestOptions());
     return result.contents.map((c) => ('text' in c && typeof c.text === 'string'
       ? c.text

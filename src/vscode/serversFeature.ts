@@ -1,25 +1,34 @@
 /**
  * Wires configuration to the client manager: reads every source, publishes diagnostics, resolves
- * variables, and reconciles on every change (file, setting, folders, trust).
+ * variables, and reconciles on every change (file, setting, folders, trust). Each server's last
+ * catalog is cached in the workspace state, so the tree, the gateway and the router list its
+ * tools before it is up, and with `switchboard.servers.autoStart: "onFirstUse"` start it only
+ * when something uses it.
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { buildDesiredServers } from '../client/desired';
 import { createEnvPreparer } from '../client/environment';
-import { McpClientManager } from '../client/manager';
+import { CatalogCache } from '../client/catalogCache';
+import { McpClientManager, type AutoStart } from '../client/manager';
 import { errorMessage } from '../common/async';
 import { Disposable } from '../common/lifecycle';
 import { resolveServerConfig } from '../config/variables';
 import type { ParsedConfig } from '../config/types';
 import type { TreeNode } from '../views/serverTreeItems';
 import { ConfigDiagnostics, toRange } from './configDiagnostics';
-import { ConfigWatcher } from './configWatcher';
+import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
 import { InputStore } from './inputs';
 import type { ServerLogs } from './logs';
 import { SchemaGuard } from '../router/schemaGuard';
 
+/** The workspace-state key of the catalog cache. */
+export const CATALOG_CACHE_KEY = 'switchboard.catalogCache';
+
 export class ServersFeature extends Disposable {
   readonly manager: McpClientManager;
+  /** Last known catalogs of this workspace's servers. */
+  readonly catalogCache: CatalogCache;
   /** Checks tools' output for the SDK clients and arguments for the router, compiling each schema once. */
   readonly schemaGuard = new SchemaGuard();
   private readonly _watcher = this._register(new ConfigWatcher());
@@ -29,12 +38,19 @@ export class ServersFeature extends Disposable {
   /** Reloads run one after another; a burst of triggers while one runs collapses into one more. */
   private _queue: Promise<void> = Promise.resolve();
   private _pending = false;
+  private _pruned = false;
 
   constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
     super();
     this._inputs = new InputStore(context.secrets, context.workspaceState);
     const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+    // Registered before the manager, so it is disposed after it: the last catalogs still get written.
+    this.catalogCache = this._register(new CatalogCache(
+      { get: () => context.workspaceState.get(CATALOG_CACHE_KEY), set: (v) => context.workspaceState.update(CATALOG_CACHE_KEY, v) },
+      { onProblem: (m) => _logs.main.warn(m) },
+    ));
     this.manager = this._register(new McpClientManager({
+      catalogCache: this.catalogCache,
       logFor: (s) => _logs.logFor(s),
       clientInfo: { name: 'mcp-switchboard', version },
       prepareEnv: createEnvPreparer(),
@@ -61,8 +77,8 @@ export class ServersFeature extends Disposable {
   }
 
   /** Stops every server quickly; deactivate has only a few seconds. */
-  shutdown(): Promise<void> {
-    return this.manager.stopAll(1500);
+  async shutdown(): Promise<void> {
+    await Promise.all([this.manager.stopAll(1500), this.catalogCache.flush()]);
   }
 
   /** Tree notices: trust, and errors that belong to no server. */
@@ -108,7 +124,16 @@ export class ServersFeature extends Disposable {
       }),
     });
     warnings.forEach((w) => this._logs.main.warn(w));
-    const result = await this.manager.reconcile(servers);
+    const result = await this.manager.reconcile(servers, { autoStart: autoStartSetting() });
+    // Pruned once a window, when its first configuration is applied: a server removed and added
+    // back while the window is open keeps its catalog.
+    if (!this._pruned) this.catalogCache.retain(this.manager.names());
+    this._pruned = true;
     this._logs.main.info(`configuration applied: added [${result.added}], changed [${result.changed}], removed [${result.removed}], unchanged [${result.unchanged}]`);
   }
+}
+
+/** `onFirstUse` leaves servers with a cached catalog stopped until used; anything else is `always`. */
+function autoStartSetting(): AutoStart {
+  return vscode.workspace.getConfiguration().get<string>(SETTING_AUTO_START) === 'onFirstUse' ? 'onFirstUse' : true;
 }

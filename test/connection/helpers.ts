@@ -1,6 +1,6 @@
 /** Shared helpers for tests that run real server processes through the client core. */
 import assert from 'node:assert/strict';
-import { McpClientManager, type DesiredServer } from '../../src/client/manager';
+import { McpClientManager, type DesiredServer, type ManagerOptions } from '../../src/client/manager';
 import { RestartPolicy } from '../../src/client/restartPolicy';
 import type { ServerLog, ServerState } from '../../src/client/types';
 import type { ServerConfig } from '../../src/config/types';
@@ -33,8 +33,11 @@ function omit<T extends object>(o: T, ...keys: (keyof T)[]): Partial<T> {
   return copy;
 }
 
-export function testManager(logs = new Map<string, RecordedLog>(), policy?: () => RestartPolicy): { manager: McpClientManager; logs: Map<string, RecordedLog> } {
+export function testManager(
+  logs = new Map<string, RecordedLog>(), policy?: () => RestartPolicy, extra: Partial<ManagerOptions> = {},
+): { manager: McpClientManager; logs: Map<string, RecordedLog> } {
   const manager = new McpClientManager({
+    ...extra,
     logFor: (s) => { let l = logs.get(s); if (!l) { l = recordingLog(); logs.set(s, l); } return l; },
     clientInfo: { name: 'switchboard-test', version: '0.0.0' },
     restartPolicy: policy ?? (() => new RestartPolicy({ baseDelayMs: 50 })),
