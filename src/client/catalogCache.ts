@@ -2,16 +2,19 @@
  * The last known catalog of each server, kept between windows so a server's tools are listed
  * before it has started (and, with `onFirstUse`, without starting it at all).
  *
- * An entry belongs to one resolved configuration: its key is a hash of the configuration's
+ * An entry belongs to one resolved configuration: its key is an HMAC of the configuration's
  * fingerprint, so a changed command, argument or env value never shows a stale catalog. Only the
- * catalog is stored: the key is a one-way hash, and no env, header or argument value is kept.
+ * catalog is stored, never an env, header or argument value; and since a resolved configuration
+ * can hold a secret (an API key from an input), the HMAC's key is itself a secret the editor keeps
+ * in SecretStorage: someone who can read the workspace state cannot test guesses against it.
+ * Until it has that key the cache is inert (nothing read, nothing kept).
  * Writes are gathered (a burst of list_changed costs one write), and a server whose catalog is
  * larger than the cap is not kept at all: a cache must not make the workspace state huge.
  */
 import {
   ImplementationSchema, PromptSchema, ResourceSchema, ResourceTemplateSchema, ServerCapabilitiesSchema, ToolSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IDisposable } from '../common/lifecycle';
 import { fingerprint } from '../config/diff';
 import type { ResolvedServer, ServerCatalog } from './types';
@@ -29,6 +32,8 @@ export interface CatalogCacheOptions {
   writeDelayMs?: number;
   /** Told about entries left out and writes that failed. */
   onProblem?: (message: string) => void;
+  /** The HMAC key of the entries' keys, when known up front; see `setHashKey`. */
+  hashKey?: string;
 }
 
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 * 1024;
@@ -37,9 +42,9 @@ const FORMAT = 1;
 interface Entry { key: string; catalog: ServerCatalog }
 interface Stored { format: typeof FORMAT; servers: Record<string, Entry> }
 
-/** The cache key of a server's configuration (a sha256 of its fingerprint, never the values). */
-export function cacheKey(server: ResolvedServer): string {
-  return createHash('sha256').update(fingerprint(server)).digest('hex');
+/** The cache key of a server's configuration: an HMAC of its fingerprint, never the values. */
+export function cacheKey(server: ResolvedServer, hashKey: string): string {
+  return createHmac('sha256', hashKey).update(fingerprint(server)).digest('hex');
 }
 
 /** See the file comment. */
@@ -47,25 +52,36 @@ export class CatalogCache implements IDisposable {
   private readonly _entries: Map<string, Entry>;
   /** Catalogs recorded since the last write; measured and stored when the write happens. */
   private readonly _pending = new Map<string, Entry>();
-  private readonly _keys = new WeakMap<ResolvedServer, string>();
+  private _keys = new WeakMap<ResolvedServer, string>();
+  private _hashKey?: string;
   private _dirty = false;
   private _timer?: NodeJS.Timeout;
   private _writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly _storage: CacheStorage, private readonly _opts: CatalogCacheOptions = {}) {
     this._entries = readStored(_storage.get());
+    this._hashKey = _opts.hashKey;
+  }
+
+  /** Sets the HMAC key (from SecretStorage); entries made with another key no longer match. */
+  setHashKey(key: string): void {
+    this._hashKey = key;
+    this._keys = new WeakMap();
   }
 
   /** The cached catalog of exactly this configuration, if there is one. */
   get(server: ResolvedServer): ServerCatalog | undefined {
     const key = this._key(server);
+    if (key === undefined) return undefined;
     const entry = this._pending.get(server.name) ?? this._entries.get(server.name);
     return entry?.key === key ? entry.catalog : undefined;
   }
 
   /** Remembers a server's live catalog; written after `writeDelayMs`, with whatever else changed by then. */
   set(server: ResolvedServer, catalog: ServerCatalog): void {
-    this._pending.set(server.name, { key: this._key(server), catalog: catalogOnly(catalog) });
+    const key = this._key(server);
+    if (key === undefined) return;
+    this._pending.set(server.name, { key, catalog: catalogOnly(catalog) });
     this._schedule();
   }
 
@@ -111,10 +127,11 @@ export class CatalogCache implements IDisposable {
     void this.flush();
   }
 
-  private _key(server: ResolvedServer): string {
+  private _key(server: ResolvedServer): string | undefined {
+    if (this._hashKey === undefined) return undefined;
     let key = this._keys.get(server);
     if (key === undefined) {
-      key = cacheKey(server);
+      key = cacheKey(server, this._hashKey);
       this._keys.set(server, key);
     }
     return key;

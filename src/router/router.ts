@@ -2,7 +2,9 @@
  * One router for every way a tool is called (chat, gateway, tree, CLI): namespaced name → server
  * and tool, arguments checked against the tool's schema, the authorization hook asked, then the
  * call sent on that server's own connection. Nothing here queues across servers, so one slow
- * server never holds up another's calls; and nothing waits on a server that is not running.
+ * server never holds up another's calls. The only wait for a server that is not running is for
+ * one listed from its cached catalog (start on first use), bounded by its start timeout; any
+ * other stopped or failed server is answered at once.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';

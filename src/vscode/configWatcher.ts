@@ -8,9 +8,12 @@ import { parseConfigText, parseSettingValue } from '../config/parse';
 import { SETTING_SERVERS, SETTING_SOURCE_LABEL, WORKSPACE_CONFIG_PATH } from '../config/paths';
 import type { ParsedConfig } from '../config/types';
 
-/** `"always"` or `"onFirstUse"`: when servers with a cached catalog start (see ServersFeature). */
-export const SETTING_AUTO_START = `${SETTING_SERVERS}.autoStart`;
-const AUTO_START_KEY = SETTING_AUTO_START.slice(SETTING_SERVERS.length + 1);
+/**
+ * `"always"` or `"onFirstUse"`: when servers with a cached catalog start (see ServersFeature).
+ * Not under `switchboard.servers`: VS Code stores dotted names as one tree, so it would show up
+ * inside that object as if it were a server.
+ */
+export const SETTING_AUTO_START = 'switchboard.autoStart';
 
 export class ConfigWatcher extends Disposable {
   private readonly _onDidChange = this._register(new Emitter<void>());
@@ -34,7 +37,7 @@ export class ConfigWatcher extends Disposable {
     const setting = vscode.workspace.getConfiguration().inspect<unknown>(SETTING_SERVERS);
     // Only the user (global) value counts: a workspace's settings.json must not be able to
     // define servers that bypass Workspace Trust.
-    const user = parseSettingValue(withoutAutoStart(setting?.globalValue ?? {}), { kind: 'user', file: SETTING_SOURCE_LABEL });
+    const user = parseSettingValue(setting?.globalValue ?? {}, { kind: 'user', file: SETTING_SOURCE_LABEL });
     const folders = await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this._readFolder(f)));
     return [user, ...folders.filter((f): f is ParsedConfig => !!f)];
   }
@@ -68,14 +71,4 @@ export class ConfigWatcher extends Disposable {
     clearTimeout(this._timer);
     this._timer = setTimeout(() => this._onDidChange.fire(), 150);
   }
-}
-
-/**
- * VS Code stores dotted setting names as one tree, so `switchboard.servers.autoStart` shows up
- * inside the `switchboard.servers` object. That value is a string, never a server entry.
- */
-function withoutAutoStart(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !(AUTO_START_KEY in value)) return value;
-  const { [AUTO_START_KEY]: setting, ...servers } = value as Record<string, unknown>;
-  return typeof setting === 'string' ? servers : value;
 }

@@ -2,9 +2,10 @@
  * Wires configuration to the client manager: reads every source, publishes diagnostics, resolves
  * variables, and reconciles on every change (file, setting, folders, trust). Each server's last
  * catalog is cached in the workspace state, so the tree, the gateway and the router list its
- * tools before it is up, and with `switchboard.servers.autoStart: "onFirstUse"` start it only
+ * tools before it is up, and with `switchboard.autoStart: "onFirstUse"` start it only
  * when something uses it.
  */
+import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { buildDesiredServers } from '../client/desired';
@@ -58,6 +59,11 @@ export class ServersFeature extends Disposable {
     }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
+    // The first reload waits for the cache's key; without one the cache stays inert.
+    this._queue = cacheHashKey(context.secrets).then(
+      (key) => this.catalogCache.setHashKey(key),
+      (e: unknown) => _logs.main.warn(`catalog cache off: its key could not be read from the secret storage: ${errorMessage(e)}`),
+    );
   }
 
   get configs(): readonly ParsedConfig[] { return this._configs; }
@@ -131,6 +137,15 @@ export class ServersFeature extends Disposable {
     this._pruned = true;
     this._logs.main.info(`configuration applied: added [${result.added}], changed [${result.changed}], removed [${result.removed}], unchanged [${result.unchanged}]`);
   }
+}
+
+/** The secret the cache's keys are made with (see CatalogCache), created on first use. */
+async function cacheHashKey(secrets: vscode.SecretStorage): Promise<string> {
+  const stored = await secrets.get(CATALOG_CACHE_KEY);
+  if (stored) return stored;
+  const key = randomBytes(32).toString('hex');
+  await secrets.store(CATALOG_CACHE_KEY, key);
+  return key;
 }
 
 /** `onFirstUse` leaves servers with a cached catalog stopped until used; anything else is `always`. */

@@ -31,7 +31,7 @@ describe('start on first use (real fixture processes)', function () {
 
   /** A manager as a new window gets it: its own cache over the shared storage. */
   function open() {
-    const cache = new CatalogCache(storage, { writeDelayMs: 60_000 });
+    const cache = new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'test-key' });
     const { manager } = testManager(undefined, undefined, { catalogCache: cache });
     const router = new ToolRouter(managerBackend(manager), { authorize: allow });
     opened.push({ manager, router, cache });

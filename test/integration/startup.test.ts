@@ -1,5 +1,5 @@
 // Start-up in the real extension host: a first run caches the server's catalog in the workspace
-// state; when the server comes back with `switchboard.servers.autoStart: "onFirstUse"`, the tree
+// state; when the server comes back with `switchboard.autoStart: "onFirstUse"`, the tree
 // lists its cached tools without any process, and Run Tool on one starts the server and runs it.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -12,7 +12,7 @@ const lazy = () => stdioFixture('echo', { env: { FIXTURE_TOOL_COUNT: '1' } });
 
 /** Set in the user settings on purpose: that is where it shares a tree with `switchboard.servers`. */
 const setAutoStart = (value: string | undefined) =>
-  vscode.workspace.getConfiguration().update('switchboard.servers.autoStart', value, vscode.ConfigurationTarget.Global);
+  vscode.workspace.getConfiguration().update('switchboard.autoStart', value, vscode.ConfigurationTarget.Global);
 
 describe('cached catalogs and start on first use', function () {
   this.timeout(90_000);

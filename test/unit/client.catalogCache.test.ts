@@ -22,7 +22,7 @@ const catalog = (...tools: string[]): ServerCatalog => ({
 });
 
 /** A cache over `storage` that only writes on `flush()`. */
-const open = (storage: CacheStorage, maxEntryBytes?: number) => new CatalogCache(storage, { writeDelayMs: 3_600_000, maxEntryBytes });
+const open = (storage: CacheStorage, maxEntryBytes?: number) => new CatalogCache(storage, { writeDelayMs: 3_600_000, maxEntryBytes, hashKey: 'test-key' });
 
 describe('client/catalogCache', () => {
   it('gives the catalog back to the same configuration, in a later window too', async () => {
@@ -45,6 +45,22 @@ describe('client/catalogCache', () => {
     assert.equal(later.get(server('echo', { MODE: 'b' })), undefined);
     assert.equal(later.get({ ...server('echo', { MODE: 'a' }), sourceKind: 'user' }), undefined);
     assert.ok(later.get(server('echo', { MODE: 'a' })));
+  });
+
+  it('is inert without its secret key, and keys made with another secret do not match', async () => {
+    const storage = memory();
+    const keyless = new CatalogCache(storage, { writeDelayMs: 3_600_000 });
+    keyless.set(server('echo'), catalog('echo'));
+    assert.equal(keyless.get(server('echo')), undefined);
+    await keyless.flush();
+    const cache = open(storage);
+    cache.set(server('echo', { API_KEY: 'hunter2' }), catalog('echo'));
+    await cache.flush();
+    assert.ok(!JSON.stringify(storage.value).includes('hunter2'));
+    const other = new CatalogCache(storage, { writeDelayMs: 3_600_000, hashKey: 'another-key' });
+    assert.equal(other.get(server('echo', { API_KEY: 'hunter2' })), undefined);
+    other.setHashKey('test-key');
+    assert.ok(other.get(server('echo', { API_KEY: 'hunter2' })), 'the right key finds it');
   });
 
   it('skips a server whose entry is above the size cap, and drops its older entry', async () => {
