@@ -41,7 +41,7 @@ export interface Contender {
   stop(): Promise<void>;
 }
 
-const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
+export const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
 
 /** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule, audit log. */
 export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, config: ServerConfig): Contender {

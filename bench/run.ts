@@ -8,12 +8,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { concurrent, floor, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { straight, throughGateway } from './gatewayHop';
+import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup';
 import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
 import { figure, pairedRatio, show } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const IN_FLIGHT = 32;
+/** Runs only the scenarios whose label contains this. */
+const ONLY = process.env.BENCH_ONLY;
 const WARMUP = 200;
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -84,6 +88,72 @@ const HTTP: Scenario[] = HTTP_SERVERS.map((server) => ({
   contenders: [() => switchboardHttp(server), () => rawSdkHttp(server), floorHttp],
 }));
 
+interface HopRow { scenario: string; sdk: number[]; light: number[]; straight: number[] }
+
+/** Gateway hop, per backend: the SDK client and the light one through the gateway, and straight to the backend. */
+async function gatewayHop(): Promise<HopRow[]> {
+  const rows: HopRow[] = [];
+  for (const server of STDIO_SERVERS.filter((s) => !ONLY || `gateway, ${s.label}`.includes(ONLY))) {
+    const row: HopRow = { scenario: `gateway → stdio ${server.label}: ${CALLS} sequential calls`, sdk: [], light: [], straight: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      const m = await round([() => throughGateway(server, 'sdk'), () => throughGateway(server, 'light'), () => straight(server)], r);
+      row.sdk.push(m.seq[0]);
+      row.light.push(m.seq[1]);
+      row.straight.push(m.seq[2]);
+      process.stderr.write(`  gateway, ${server.label}: round ${r + 1}/${ROUNDS}\n`);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+interface StartupFigures { sbFirst: number[]; sbAll: number[]; sdkFirst: number[]; sdkAll: number[]; cached: number[]; firstCall: number[]; tools: number; runningAfter: number }
+
+/** Start-up rounds: Switchboard and the SDK in turns (rotating who goes first), then a later window over the cache. */
+async function startup(): Promise<StartupFigures> {
+  const f: StartupFigures = { sbFirst: [], sbAll: [], sdkFirst: [], sdkAll: [], cached: [], firstCall: [], tools: 0, runningAfter: 0 };
+  for (let r = 0; r < ROUNDS; r++) {
+    let value: unknown;
+    const storage = { get: () => value, set: (v: unknown) => { value = JSON.parse(JSON.stringify(v)); } };
+    const runs = [async () => { const m = await switchboardStart(storage); f.sbFirst.push(m.first); f.sbAll.push(m.all); },
+      async () => { const m = await sdkStart(); f.sdkFirst.push(m.first); f.sdkAll.push(m.all); }];
+    if (r % 2) runs.reverse();
+    for (const run of runs) await run();
+    const later = await laterWindow(storage);
+    f.cached.push(later.cachedListed);
+    f.firstCall.push(later.firstCall);
+    f.tools = later.toolsListed;
+    f.runningAfter = later.runningAfter;
+    process.stderr.write(`  start-up: round ${r + 1}/${ROUNDS}\n`);
+  }
+  return f;
+}
+
+function startupTable(f: StartupFigures): string {
+  return [
+    '| scenario | Switchboard | raw SDK | ratio Switchboard/SDK |',
+    '|---|---|---|---|',
+    `| ${SERVER_COUNT} × server-everything (stdio): first server usable | ${show(figure(f.sbFirst), 'ms')} | ${show(figure(f.sdkFirst), 'ms')} | ${show(pairedRatio(f.sbFirst, f.sdkFirst), '×', 2)} |`,
+    `| ${SERVER_COUNT} × server-everything (stdio): all initialized and listed | ${show(figure(f.sbAll), 'ms')} | ${show(figure(f.sdkAll), 'ms')} | ${show(pairedRatio(f.sbAll, f.sdkAll), '×', 2)} |`,
+    `| later window: all ${f.tools} cached tools listed, no server started yet | ${show(figure(f.cached), 'ms')} | — | — |`,
+    `| later window, \`autoStart: onFirstUse\`: first call answered (starts 1 server; ${f.runningAfter} of ${SERVER_COUNT} running after it) | ${show(figure(f.firstCall), 'ms')} | — | — |`,
+  ].join('\n');
+}
+
+/** Per-round differences (same round, same load), then their median and spread. */
+const pairedDiff = (a: readonly number[], b: readonly number[]) => figure(a.map((v, i) => v - b[i]));
+
+function hopTable(rows: HopRow[]): string {
+  const lines = [
+    '| scenario | through the gateway, SDK client | through the gateway, light client | straight to the backend (SDK client, stdio) | added, SDK client | added, light client |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    lines.push(`| ${r.scenario} | ${show(figure(r.sdk), 'µs')} | ${show(figure(r.light), 'µs')} | ${show(figure(r.straight), 'µs')} | ${show(pairedDiff(r.sdk, r.straight), 'µs')} | ${show(pairedDiff(r.light, r.straight), 'µs')} |`);
+  }
+  return lines.join('\n');
+}
+
 function table(rows: Row[]): string {
   const lines = ['| scenario | Switchboard | raw SDK | floor | ratio Switchboard/SDK |', '|---|---|---|---|---|'];
   for (const r of rows) {
@@ -95,9 +165,10 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const only = process.env.BENCH_ONLY;
   process.stderr.write(`call path (${ROUNDS} rounds × ${CALLS} calls)\n`);
-  const rows = await callPath([...STDIO, ...HTTP].filter((s) => !only || s.label.includes(only)));
+  const rows = await callPath([...STDIO, ...HTTP].filter((s) => !ONLY || s.label.includes(ONLY)));
+  const hops = await gatewayHop();
+  const start = !ONLY || 'start-up'.includes(ONLY) ? await startup() : undefined;
   const worst = Math.max(...rows.map((r) => pairedRatio(r.switchboard, r.sdk).median));
   const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as { version: string }).version;
   const doc = `# Benchmarks
@@ -117,11 +188,32 @@ process; floor = a hand-written newline-JSON client and echo server (no SDK on e
 
 ${table(rows)}
 
+## Gateway hop
+
+A tool call from an MCP client through the extension's gateway (Streamable HTTP on 127.0.0.1 with
+its bearer token, then the router and the stdio backend) against the same kind of backend process
+called straight over stdio. "Added" is the per-round difference. VS Code brings its own MCP client;
+the SDK's client and Switchboard's lighter one bracket it, and the light one leaves mostly the
+gateway's own cost.
+
+${hopTable(hops)}
+
+## Start-up
+
+From nothing to usable: Switchboard's manager applying a configuration of ${SERVER_COUNT} stdio servers
+(as at activation) against ${SERVER_COUNT} bare SDK clients connecting in parallel, each listing its tools.
+Then a later window of the same workspace: the catalogs the first run cached are listed before any
+server is up, and with \`switchboard.autoStart: onFirstUse\` a call starts only the server it needs.
+
+${start ? startupTable(start) : '(not run)'}
+
 worst ratio ${worst.toFixed(2)}
 `;
   fs.mkdirSync(path.join(REPO, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(REPO, 'docs', 'BENCHMARKS.md'), doc);
   console.log(table(rows));
+  console.log(`\n${hopTable(hops)}`);
+  if (start) console.log(`\n${startupTable(start)}`);
   console.log(`\nwritten to docs/BENCHMARKS.md`);
   console.log(`worst ratio ${worst.toFixed(2)}`);
 }

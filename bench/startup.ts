@@ -1,0 +1,92 @@
+/**
+ * Start-up: 10 stdio servers (server-everything) from nothing to usable, through Switchboard's
+ * manager (one reconcile, as at activation) against ten bare SDK clients connecting in parallel.
+ * Then what a later window sees: the catalogs cached by the first run listed before any server is
+ * up, and with `autoStart: onFirstUse` the first call starting only the server it needs.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { CatalogCache, type CacheStorage } from '../src/client/catalogCache';
+import { McpClientManager, type DesiredServer } from '../src/client/manager';
+import { ToolRouter, managerBackend } from '../src/router/router';
+import { quiet, stdioConfig, STDIO_SERVERS } from './callPath';
+
+export const SERVER_COUNT = 10;
+const EVERYTHING = STDIO_SERVERS.find((s) => s.label === 'server-everything')!;
+
+const desired = (): DesiredServer[] => Array.from({ length: SERVER_COUNT }, (_, i) =>
+  ({ name: `s${i}`, sourceKind: 'workspace', config: stdioConfig(EVERYTHING) }));
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+export interface StartFigures { first: number; all: number }
+
+function newManager(cache?: CatalogCache): McpClientManager {
+  return new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000, catalogCache: cache });
+}
+
+/** Switchboard: one reconcile of ten servers; ms to the first running and to all running. */
+export async function switchboardStart(storage?: CacheStorage): Promise<StartFigures> {
+  const cache = storage && new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'bench' });
+  const manager = newManager(cache);
+  const t0 = process.hrtime.bigint();
+  let first: number | undefined;
+  const sub = manager.onDidChangeState(({ state }) => { if (state.kind === 'running') first ??= ms(t0); });
+  await manager.reconcile(desired());
+  const all = ms(t0);
+  sub.dispose();
+  const running = manager.names().filter((n) => manager.state(n)?.kind === 'running').length;
+  if (running !== SERVER_COUNT) throw new Error(`only ${running} of ${SERVER_COUNT} servers started`);
+  await cache?.flush();
+  await manager.stopAll(1000);
+  manager.dispose();
+  return { first: first!, all };
+}
+
+/** The bare SDK: ten clients connecting in parallel, each listing its tools (as a host must). */
+export async function sdkStart(): Promise<StartFigures> {
+  const t0 = process.hrtime.bigint();
+  let first: number | undefined;
+  const clients = await Promise.all(desired().map(async (d) => {
+    const client = new Client({ name: 'bench', version: '0' });
+    const config = d.config!;
+    if (config.type !== 'stdio') throw new Error('stdio only');
+    await client.connect(new StdioClientTransport({ command: config.command, args: config.args, stderr: 'pipe' }));
+    await client.listTools();
+    first ??= ms(t0);
+    return client;
+  }));
+  const all = ms(t0);
+  await Promise.all(clients.map((c) => c.close()));
+  return { first: first!, all };
+}
+
+export interface LaterWindow {
+  /** ms from creating the manager over the stored cache to every server's tools listed. */
+  cachedListed: number;
+  toolsListed: number;
+  /** ms from there to the answer of a first call, which starts its one server. */
+  firstCall: number;
+  /** Servers running after that call (the others still wait for their first use). */
+  runningAfter: number;
+}
+
+/** A later window with `onFirstUse`: the cache lists everything at once, a call starts one server. */
+export async function laterWindow(storage: CacheStorage): Promise<LaterWindow> {
+  const t0 = process.hrtime.bigint();
+  const cache = new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'bench' });
+  const manager = newManager(cache);
+  await manager.reconcile(desired(), { autoStart: 'onFirstUse' });
+  const toolsListed = manager.tools().length;
+  const cachedListed = ms(t0);
+  const router = new ToolRouter(managerBackend(manager), { authorize: () => ({ allowed: true, by: 'policy' }) });
+  const t1 = process.hrtime.bigint();
+  const out = await router.call('s3_echo', { message: 'first' }, { origin: 'cli' });
+  const firstCall = ms(t1);
+  if (out.kind !== 'ok') throw new Error(`first call: ${out.kind}`);
+  const runningAfter = manager.names().filter((n) => manager.state(n)?.kind === 'running').length;
+  router.dispose();
+  await manager.stopAll(1000);
+  manager.dispose();
+  return { cachedListed, toolsListed, firstCall, runningAfter };
+}
