@@ -17,6 +17,24 @@ function tsFiles(dir) {
   });
 }
 
+/**
+ * zod's `z.locales` namespace holds every translation of its error messages (a quarter of our
+ * bundle, parsed at every activation). We never switch locale, and zod registers English itself,
+ * so the bundles get a namespace with English alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      return { path: path.join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`, resolveDir: path.dirname(args.path), loader: 'js',
+    }));
+  },
+};
+
 const bundle = {
   bundle: true,
   platform: 'node',
@@ -29,6 +47,7 @@ const bundle = {
   // `module` build bundles cleanly. The SDK resolves through its exports map (`require` condition).
   mainFields: ['module', 'main'],
   conditions: ['require', 'node'],
+  plugins: [zodEnglishOnly],
 };
 
 async function main() {

@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { concurrent, floor, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { footprint, type Footprint } from './footprint';
 import { straight, throughGateway } from './gatewayHop';
+import { CALL_SERVERS as SCALE_CALL_SERVERS, CALLS as SCALE_CALLS, namespacingAlone, scale, SERVERS as SCALE_SERVERS, TOOLS as SCALE_TOOLS, type ScaleFigures } from './scale';
 import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup';
 import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
 import { figure, pairedRatio, show } from './stats';
@@ -140,6 +142,53 @@ function startupTable(f: StartupFigures): string {
   ].join('\n');
 }
 
+/** Scale runs 50 server processes a round (and 50 more for the SDK), so at most 3 rounds. */
+async function scaleRounds(): Promise<ScaleFigures[]> {
+  const out: ScaleFigures[] = [];
+  for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
+    out.push(await scale());
+    process.stderr.write(`  scale: round ${r + 1}/${Math.min(ROUNDS, 3)}\n`);
+  }
+  return out;
+}
+
+function scaleTable(rounds: ScaleFigures[]): string {
+  const pick = (k: keyof ScaleFigures) => figure(rounds.map((r) => r[k]));
+  const tools = rounds[0].tools;
+  const sum = (k: 'answered' | 'sdkAnswered') => rounds.map((r) => r[k]).join(', ');
+  return [
+    '| scenario | Switchboard | raw SDK | ratio Switchboard/SDK |',
+    '|---|---|---|---|',
+    `| ${SCALE_SERVERS} servers × ${SCALE_TOOLS} tools (${tools} tools): one reconcile to every catalog listed | ${show(pick('listed'), 'ms', 0)} | ${show(pick('sdkListed'), 'ms', 0)} | ${show(pairedRatio(rounds.map((r) => r.listed), rounds.map((r) => r.sdkListed)), '×', 2)} |`,
+    `| namespacing all ${tools} names (the manager's first \`tools()\`; \`namespaceTools\` alone: ${namespacingAlone().toFixed(1)} ms) | ${show(pick('namespacing'), 'ms')} | — | — |`,
+    `| heap held by the ${SCALE_SERVERS} connections and their catalogs | ${show(pick('heapMb'), 'MB')} | — | — |`,
+    `| router: building its index of ${tools} names | ${show(pick('indexMs'), 'ms', 2)} | — | — |`,
+    `| router: one lookup at ${tools} tools (at ${SCALE_TOOLS}: ${show(pick('lookupSmallUs'), 'µs', 3)}) | ${show(pick('lookupUs'), 'µs', 3)} | — | — |`,
+    `| ${SCALE_CALLS} calls at once over ${SCALE_CALL_SERVERS} servers: calls per second (answered: ${sum('answered')}; SDK: ${sum('sdkAnswered')}) | ${show(pick('callsPerSec'), '/s', 0)} | ${show(pick('sdkCallsPerSec'), '/s', 0)} | ${show(pairedRatio(rounds.map((r) => r.callsPerSec), rounds.map((r) => r.sdkCallsPerSec)), '×', 2)} |`,
+  ].join('\n');
+}
+
+function footprintTable(f: Footprint): string {
+  const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const rows = [
+    '| figure | value | target |',
+    '|---|---|---|',
+    `| bundle (dist/extension.js, minified) | ${f.bundleKb.toFixed(0)} KB | ≤ 1024 KB: ${mark(f.bundleKb <= 1024)} |`,
+    `| .vsix | ${f.vsixKb.toFixed(0)} KB | ≤ 1536 KB: ${mark(f.vsixKb <= 1536)} |`,
+  ];
+  const h = f.host;
+  if (!h) return [...rows, `| extension host figures | ${f.hostError ?? 'not run'} | — |`].join('\n');
+  const activation = h.loadMs + h.activateMs;
+  rows.push(
+    `| activation, no servers: loading the bundle + \`activate()\` | ${h.loadMs.toFixed(1)} + ${h.activateMs.toFixed(1)} = ${activation.toFixed(1)} ms | < 30 ms: ${mark(activation < 30)} |`,
+    `| extension host heap: no servers → 10 servers connected | ${h.heapNoServersMb.toFixed(1)} → ${h.heap10ServersMb.toFixed(1)} MB (+${h.heap10DeltaMb.toFixed(1)} MB) | — |`,
+    `| tree first level (roots and their items), 50 servers × 200 tools (${h.tools} tools) | ${h.treeFirstLevelMs.toFixed(2)} ms | < 100 ms: ${mark(h.treeFirstLevelMs < 100)} |`,
+    `| tree: one server's Tools group (200 tools and their items) | ${h.treeToolsGroupMs.toFixed(2)} ms | — |`,
+    `| extension host heap with those 50 servers | ${h.heap50ServersMb.toFixed(1)} MB | — |`,
+  );
+  return rows.join('\n');
+}
+
 /** Per-round differences (same round, same load), then their median and spread. */
 const pairedDiff = (a: readonly number[], b: readonly number[]) => figure(a.map((v, i) => v - b[i]));
 
@@ -169,6 +218,8 @@ async function main(): Promise<void> {
   const rows = await callPath([...STDIO, ...HTTP].filter((s) => !ONLY || s.label.includes(ONLY)));
   const hops = await gatewayHop();
   const start = !ONLY || 'start-up'.includes(ONLY) ? await startup() : undefined;
+  const scaled = !ONLY || 'scale'.includes(ONLY) ? await scaleRounds() : undefined;
+  const foot = !ONLY || 'footprint'.includes(ONLY) ? footprint() : undefined;
   const worst = Math.max(...rows.map((r) => pairedRatio(r.switchboard, r.sdk).median));
   const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as { version: string }).version;
   const doc = `# Benchmarks
@@ -207,6 +258,22 @@ server is up, and with \`switchboard.autoStart: onFirstUse\` a call starts only 
 
 ${start ? startupTable(start) : '(not run)'}
 
+## Scale
+
+${SCALE_SERVERS} servers × ${SCALE_TOOLS} generated tools, each a real process (bench/servers/tools-sdk.ts), through the manager
+and the router; then ${SCALE_CALLS} calls issued at once, spread over ${SCALE_CALL_SERVERS} of them, against bare SDK clients.
+At most 3 rounds.
+
+${scaled ? scaleTable(scaled) : '(not run)'}
+
+## Footprint
+
+Sizes from \`npm run package\`; the rest measured inside the real extension host (code-server),
+by test/integration/bench/footprint.test.ts. Heap figures are after a forced GC and include
+everything else the host has loaded.
+
+${foot ? footprintTable(foot) : '(not run)'}
+
 worst ratio ${worst.toFixed(2)}
 `;
   fs.mkdirSync(path.join(REPO, 'docs'), { recursive: true });
@@ -214,6 +281,8 @@ worst ratio ${worst.toFixed(2)}
   console.log(table(rows));
   console.log(`\n${hopTable(hops)}`);
   if (start) console.log(`\n${startupTable(start)}`);
+  if (scaled) console.log(`\n${scaleTable(scaled)}`);
+  if (foot) console.log(`\n${footprintTable(foot)}`);
   console.log(`\nwritten to docs/BENCHMARKS.md`);
   console.log(`worst ratio ${worst.toFixed(2)}`);
 }

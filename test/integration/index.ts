@@ -26,12 +26,13 @@ const ALWAYS = 'activation.test.js';
 /**
  * With SWITCHBOARD_TEST_SUITE set, keep the files in that suite subfolder (`untrusted/...`) or whose
  * name starts with it, plus ALWAYS; without it, everything except `untrusted/`, which needs an
- * untrusted workspace and runs on its own.
+ * untrusted workspace and runs on its own, and `bench/`.
  */
 export function selectFiles(root: string, suite: string | undefined): string[] {
   const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
   const all = testFiles(root);
-  if (!suite) return all.filter((f) => !rel(f).startsWith('untrusted/'));
+  // bench/ holds measurements, not tests: `npm run bench` runs it as its own suite.
+  if (!suite) return all.filter((f) => !rel(f).startsWith('untrusted/') && !rel(f).startsWith('bench/'));
   return all.filter((f) => rel(f) === ALWAYS || rel(f).startsWith(`${suite}/`) || path.basename(f).startsWith(suite));
 }
 

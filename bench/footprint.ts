@@ -1,0 +1,37 @@
+/**
+ * Footprint: the shipped bundle and .vsix sizes (`npm run package`), and what the real extension
+ * host measures (test/integration/bench/footprint.test.ts, run in code-server by the integration
+ * harness): activation with no servers, heap with 10 servers, the tree's first level at 10,000 tools.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+export interface HostFigures {
+  loadMs: number; activateMs: number; heapNoServersMb: number; heap10ServersMb: number; heap10DeltaMb: number;
+  tools: number; treeFirstLevelMs: number; treeToolsGroupMs: number; heap50ServersMb: number;
+}
+
+export interface Footprint { bundleKb: number; vsixKb: number; host?: HostFigures; hostError?: string }
+
+export function footprint(): Footprint {
+  execFileSync(process.execPath, [path.join(REPO, 'scripts', 'package.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
+  const kb = (f: string) => fs.statSync(path.join(REPO, f)).size / 1024;
+  const result: Footprint = { bundleKb: kb(path.join('dist', 'extension.js')), vsixKb: kb(`${name}-${version}.vsix`) };
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-footprint-')), 'figures.json');
+  try {
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'run-extension-tests.mjs'), '--suite', 'bench'], {
+      cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SWITCHBOARD_BENCH_OUT: out }, timeout: 600_000,
+    });
+    result.host = JSON.parse(fs.readFileSync(out, 'utf8')) as HostFigures;
+  } catch (e) {
+    result.hostError = `the extension-host run failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run \`npm test\` once first, it installs code-server`;
+  } finally {
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  }
+  return result;
+}

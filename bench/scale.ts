@@ -1,0 +1,134 @@
+/**
+ * Scale: 50 servers × 200 tools (10,000 tools) from a generating fixture, through the manager:
+ * from one reconcile to every catalog listed (against 50 bare SDK clients in parallel), the
+ * namespacing of all 10,000 names, heap held for it, and the router's lookup (the same per call
+ * at 10,000 tools as at 200). Then 1,000 calls at once spread over 10 servers, through the router
+ * against 10 bare SDK clients: all answered, none lost, and the throughput.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import * as path from 'node:path';
+import { McpClientManager, type DesiredServer } from '../src/client/manager';
+import { namespaceTools } from '../src/client/namespacing';
+import { ToolRouter, managerBackend } from '../src/router/router';
+import { quiet } from './callPath';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const SERVER = path.join(REPO, 'out', 'bench', 'servers', 'tools-sdk.js');
+export const SERVERS = 50;
+export const TOOLS = 200;
+export const CALL_SERVERS = 10;
+export const CALLS = 1000;
+
+const desired = (n: number, tools = TOOLS): DesiredServer[] => Array.from({ length: n }, (_, i) =>
+  ({ name: `srv${i}`, sourceKind: 'workspace', config: { type: 'stdio', command: process.execPath, args: [SERVER], env: { TOOL_COUNT: String(tools) } } }));
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const gc = (): void => { (globalThis as { gc?: () => void }).gc?.(); };
+
+export interface ScaleFigures {
+  tools: number;
+  /** ms from reconcile to all 50 listed; the SDK's 50 clients in parallel. */
+  listed: number;
+  sdkListed: number;
+  /** ms to namespace every name (manager.tools() on a fresh catalog), and namespaceTools alone. */
+  namespacing: number;
+  /** MB of heap the 50 connections with their catalogs hold (after a GC, when --expose-gc). */
+  heapMb: number;
+  /** µs per router lookup at 10,000 tools, and at 200 (one server), and ms to build the index. */
+  lookupUs: number;
+  lookupSmallUs: number;
+  indexMs: number;
+  /** 1,000 calls at once over 10 servers: answered, and calls per second, for the router and the SDK. */
+  answered: number;
+  callsPerSec: number;
+  sdkAnswered: number;
+  sdkCallsPerSec: number;
+}
+
+/** µs per `resolve` over `names`, cycled, after one warm pass. */
+function lookupCost(router: ToolRouter, names: string[]): number {
+  const n = 200_000;
+  for (let i = 0; i < names.length; i++) router.resolve(names[i]);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) if (!router.resolve(names[(i * 7919) % names.length])) throw new Error('lookup missed');
+  return Number(process.hrtime.bigint() - t0) / 1000 / n;
+}
+
+async function sdkListed(): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const clients = await Promise.all(desired(SERVERS).map(async (d) => {
+    const c = d.config!;
+    if (c.type !== 'stdio') throw new Error('stdio only');
+    const client = new Client({ name: 'bench', version: '0' });
+    await client.connect(new StdioClientTransport({ command: c.command, args: c.args, env: { ...process.env, ...c.env } as Record<string, string>, stderr: 'pipe' }));
+    await client.listTools();
+    return client;
+  }));
+  const t = ms(t0);
+  await Promise.all(clients.map((c) => c.close()));
+  return t;
+}
+
+/** `CALLS` calls at once, spread over the clients; how many answered, and calls per second. */
+async function burst(call: (server: number, i: number) => Promise<boolean>): Promise<{ answered: number; perSec: number }> {
+  const t0 = process.hrtime.bigint();
+  const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => call(i % CALL_SERVERS, i).catch(() => false)));
+  const seconds = ms(t0) / 1000;
+  return { answered: results.filter(Boolean).length, perSec: CALLS / seconds };
+}
+
+export async function scale(): Promise<ScaleFigures> {
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 2000 });
+  const t0 = process.hrtime.bigint();
+  await manager.reconcile(desired(SERVERS));
+  const listed = ms(t0);
+  const running = manager.names().filter((n) => manager.state(n)?.kind === 'running').length;
+  if (running !== SERVERS) throw new Error(`only ${running} of ${SERVERS} servers started`);
+  const t1 = process.hrtime.bigint();
+  const all = manager.tools();
+  const namespacing = ms(t1);
+  if (all.length < SERVERS * TOOLS) throw new Error(`${all.length} tools listed`);
+  gc();
+  const heapMb = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
+
+  const router = new ToolRouter(managerBackend(manager), { authorize: () => ({ allowed: true, by: 'policy' }) });
+  const t2 = process.hrtime.bigint();
+  router.resolve(all[0].name);
+  const indexMs = ms(t2);
+  const names = all.map((t) => t.name);
+  const lookupUs = lookupCost(router, names);
+  const lookupSmallUs = lookupCost(router, names.filter((n) => n.startsWith('srv0_')));
+
+  const viaRouter = await burst(async (s, i) => (await router.call(`srv${s}_tool_${i % TOOLS}`, { text: `c${i}` }, { origin: 'cli' })).kind === 'ok');
+  router.dispose();
+  await manager.stopAll(2000);
+  manager.dispose();
+
+  const sdk = await sdkListed();
+  const clients = await Promise.all(desired(CALL_SERVERS).map(async (d) => {
+    const c = d.config!;
+    if (c.type !== 'stdio') throw new Error('stdio only');
+    const client = new Client({ name: 'bench', version: '0' });
+    await client.connect(new StdioClientTransport({ command: c.command, args: c.args, env: { ...process.env, ...c.env } as Record<string, string>, stderr: 'pipe' }));
+    return client;
+  }));
+  const viaSdk = await burst(async (s, i) => !(await clients[s].callTool({ name: `tool_${i % TOOLS}`, arguments: { text: `c${i}` } })).isError);
+  await Promise.all(clients.map((c) => c.close()));
+
+  return {
+    tools: all.length, listed, sdkListed: sdk, namespacing, heapMb, lookupUs, lookupSmallUs, indexMs,
+    answered: viaRouter.answered, callsPerSec: viaRouter.perSec, sdkAnswered: viaSdk.answered, sdkCallsPerSec: viaSdk.perSec,
+  };
+}
+
+/** namespaceTools alone over 10,000 names, ms (the manager's share of `namespacing`). */
+export function namespacingAlone(): number {
+  const refs = Array.from({ length: SERVERS * TOOLS }, (_, i) => ({ server: `srv${Math.floor(i / TOOLS)}`, tool: `tool_${i % TOOLS}` }));
+  namespaceTools(refs);
+  const t0 = process.hrtime.bigint();
+  namespaceTools(refs);
+  return ms(t0);
+}
