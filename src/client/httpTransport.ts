@@ -16,10 +16,9 @@
  */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { createParser } from 'eventsource-parser';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type * as http from 'node:http';
+import { eventToMessage, HttpRequests, mediaType, readCapped, readEvents, toMessage } from './httpRequests';
 
 export interface HttpClientTransportOptions {
   /** Sent on every request (the config's `headers`). */
@@ -30,8 +29,6 @@ export interface HttpClientTransportOptions {
 
 const MAX_REDIRECTS = 3;
 const MAX_GET_RETRIES = 2;
-/** Enough of an error body to say what went wrong, never a whole page. */
-const MAX_ERROR_BODY = 2048;
 
 type RequestId = string | number;
 
@@ -46,15 +43,14 @@ export class HttpClientTransport implements Transport {
   private _url: URL;
   private _sessionId?: string;
   private _protocolVersion?: string;
-  private readonly _agent: http.Agent;
-  private readonly _open = new Set<http.ClientRequest>();
+  private readonly _requests: HttpRequests;
   private _closed = false;
   private _lastEventId?: string;
   private _reconnect?: ReturnType<typeof setTimeout>;
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
-    this._agent = new (url.protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true });
+    this._requests = new HttpRequests(url.protocol === 'https:');
   }
 
   get sessionId(): string | undefined { return this._sessionId; }
@@ -92,19 +88,26 @@ export class HttpClientTransport implements Transport {
     if (this._closed) return;
     this._closed = true;
     clearTimeout(this._reconnect);
-    for (const req of this._open) req.destroy();
-    this._open.clear();
     const session = this._sessionId;
     // The spec asks clients to end sessions they no longer need; a server that is gone must not hold us up.
     if (session) await this._request('DELETE', 'application/json', undefined, 1000).then((r) => r.resume(), () => undefined);
-    this._agent.destroy();
+    this._requests.destroy();
     this.onclose?.();
+  }
+
+  private _headers(method: string, accept: string, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { ...this._opts.headers, accept };
+    if (hasBody) headers['content-type'] = 'application/json';
+    if (this._sessionId) headers['mcp-session-id'] = this._sessionId;
+    if (this._protocolVersion) headers['mcp-protocol-version'] = this._protocolVersion;
+    if (method === 'GET' && this._lastEventId) headers['last-event-id'] = this._lastEventId;
+    return headers;
   }
 
   /** One HTTP request with the common headers, following same-origin redirects. */
   private async _request(method: string, accept: string, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
     for (let hop = 0; ; hop++) {
-      const res = await this._once(method, accept, body, timeoutMs);
+      const res = await this._requests.request(this._url, method, this._headers(method, accept, body !== undefined), body, timeoutMs);
       const location = res.headers.location;
       if (![301, 302, 303, 307, 308].includes(res.statusCode ?? 0) || !location) return res;
       res.resume();
@@ -117,63 +120,11 @@ export class HttpClientTransport implements Transport {
     }
   }
 
-  /**
-   * One request. A kept-alive socket the server closed just as we reused it fails with
-   * ECONNRESET before the server saw anything; that request is sent once more on a fresh socket.
-   */
-  private async _once(method: string, accept: string, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
-    try {
-      return await this._send(method, accept, body, timeoutMs);
-    } catch (e) {
-      if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && !this._closed) {
-        return this._send(method, accept, body, timeoutMs);
-      }
-      throw e;
-    }
-  }
-
-  private _send(method: string, accept: string, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
-    const headers: Record<string, string> = { ...this._opts.headers, accept };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this._sessionId) headers['mcp-session-id'] = this._sessionId;
-    if (this._protocolVersion) headers['mcp-protocol-version'] = this._protocolVersion;
-    if (method === 'GET' && this._lastEventId) headers['last-event-id'] = this._lastEventId;
-    const lib = this._url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = lib.request(this._url, { method, headers, agent: this._agent, timeout: timeoutMs }, (res) => {
-        res.once('close', () => this._open.delete(req));
-        resolve(res);
-      });
-      this._open.add(req);
-      req.once('timeout', () => req.destroy(new Error(`no answer from ${this._url.origin} within ${timeoutMs} ms`)));
-      req.once('error', (e) => {
-        this._open.delete(req);
-        reject(Object.assign(e, { reusedSocket: req.reusedSocket }));
-      });
-      req.end(body);
-    });
-  }
-
   /** Delivers one message from the server; a response for `waiting` is noted so a short stream can be told apart. */
-  private _deliver(value: unknown, waiting?: Set<RequestId>): void {
-    const parsed = JSONRPCMessageSchema.safeParse(value);
-    if (!parsed.success) {
-      this.onerror?.(new Error(`the server sent a message that is not JSON-RPC: ${parsed.error.message}`));
-      return;
-    }
-    if (waiting && isAnswer(parsed.data)) waiting.delete(parsed.data.id);
-    this.onmessage?.(parsed.data);
-  }
-
-  private _deliverText(data: string, waiting?: Set<RequestId>): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      this.onerror?.(new Error(`the server sent an event that is not JSON: ${data.slice(0, 200)}`));
-      return;
-    }
-    this._deliver(value, waiting);
+  private _deliver(message: JSONRPCMessage | Error, waiting?: Set<RequestId>): void {
+    if (message instanceof Error) return void this.onerror?.(message);
+    if (waiting && isAnswer(message)) waiting.delete(message.id);
+    this.onmessage?.(message);
   }
 
   /**
@@ -183,26 +134,15 @@ export class HttpClientTransport implements Transport {
   private _readEvents(res: http.IncomingMessage, requestId?: RequestId, onEnd?: (gotEvents: boolean) => void): void {
     const waiting = requestId === undefined ? undefined : new Set<RequestId>([requestId]);
     let gotEvents = false;
-    const parser = createParser({
-      onEvent: (event) => {
-        if (event.id) this._lastEventId = event.id;
-        if (event.event && event.event !== 'message') return;
-        gotEvents = true;
-        if (event.data) this._deliverText(event.data, waiting);
-      },
-    });
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => parser.feed(chunk));
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
+    readEvents(res, (event) => {
+      if (event.id) this._lastEventId = event.id;
+      if (event.event && event.event !== 'message') return;
+      gotEvents = true;
+      if (event.data) this._deliver(eventToMessage(event.data), waiting);
+    }, () => {
       for (const id of waiting ?? []) this._unanswered(id);
       onEnd?.(gotEvents);
-    };
-    res.once('end', end);
-    res.once('close', end);
-    res.once('error', end);
+    });
   }
 
   private async _readJson(res: http.IncomingMessage, requestId: RequestId): Promise<void> {
@@ -212,7 +152,7 @@ export class HttpClientTransport implements Transport {
       res.setEncoding('utf8');
       for await (const chunk of res) text += chunk as string;
       const data: unknown = JSON.parse(text);
-      for (const item of Array.isArray(data) ? data : [data]) this._deliver(item, waiting);
+      for (const item of Array.isArray(data) ? data : [data]) this._deliver(toMessage(item), waiting);
     } catch (e) {
       this.onerror?.(new Error(`could not read the server's JSON answer: ${e instanceof Error ? e.message : String(e)}`));
     }
@@ -247,24 +187,4 @@ export class HttpClientTransport implements Transport {
     const delay = (this._opts.reconnectDelayMs ?? 1000) * 2 ** Math.max(0, failures - 1);
     this._reconnect = setTimeout(() => this._openGetStream(failures), delay);
   }
-}
-
-/** `text/event-stream` from `text/event-stream; charset=utf-8`. */
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0].trim().toLowerCase();
-}
-
-async function readCapped(res: http.IncomingMessage): Promise<string> {
-  let text = '';
-  res.setEncoding('utf8');
-  try {
-    for await (const chunk of res) {
-      text += chunk as string;
-      if (text.length > MAX_ERROR_BODY) {
-        res.destroy();
-        return `${text.slice(0, MAX_ERROR_BODY)}…`;
-      }
-    }
-  } catch { /* what arrived is enough */ }
-  return text;
 }

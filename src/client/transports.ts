@@ -1,11 +1,10 @@
 /**
  * Opens a connected MCP `Client` for a resolved server config: stdio through the SDK's stdio
  * transport, remote servers over Streamable HTTP (our own node:http transport, httpTransport.ts)
- * with a fallback to the SDK's legacy SSE transport when the server answers the first POST with
- * a 4xx (as the spec's backwards-compatibility section describes).
+ * with a fallback to legacy SSE (sseTransport.ts) when the server answers the first POST with a
+ * 4xx (as the spec's backwards-compatibility section describes).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -14,6 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
 import { HttpClientTransport } from './httpTransport';
+import { SseClientTransport } from './sseTransport';
 import type { TrackedTransport } from './launch';
 import { TracingTransport } from './tracingTransport';
 import type { ServerLog } from './types';
@@ -87,7 +87,6 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
   } catch {
     throw new ConnectionError(`invalid url "${config.url}"`);
   }
-  const requestInit: RequestInit = { headers: config.headers };
   if (config.type === 'http') {
     const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers }), opts.log);
     opts.track?.({ close: () => http.close(), pid: () => undefined });
@@ -103,7 +102,7 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
       opts.log.info(`Streamable HTTP answered ${status}; trying the legacy SSE transport`);
     }
   }
-  const sse = new TracingTransport(new SSEClientTransport(url, { requestInit }), opts.log);
+  const sse = new TracingTransport(new SseClientTransport(url, config.headers), opts.log);
   opts.track?.({ close: () => sse.close(), pid: () => undefined });
   const client = opts.createClient();
   try {

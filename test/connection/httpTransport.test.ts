@@ -1,7 +1,8 @@
-// Switchboard's own Streamable HTTP client transport (src/client/httpTransport.ts) against real
-// servers on 127.0.0.1: the SDK-built fixture in its SSE and JSON modes, server-everything from
-// npm, and a small hand-written server for what well-behaved servers never do (a stream cut
-// short, redirects).
+// Switchboard's own HTTP client transports (src/client/httpTransport.ts for Streamable HTTP,
+// sseTransport.ts for legacy SSE) against real servers on 127.0.0.1: the SDK-built fixtures (the
+// Streamable one in its SSE and JSON modes), server-everything from npm in both modes, and small
+// hand-written servers for what well-behaved servers never do (a stream cut short, redirects, an
+// endpoint on another origin).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -11,8 +12,8 @@ import type { DesiredServer } from '../../src/client/manager';
 import { startHttpFixture, type HttpFixture } from '../fixtures/spawn';
 import { assertProgressSteps, testManager, waitFor } from './helpers';
 
-const remote = (name: string, url: string): DesiredServer =>
-  ({ name, sourceKind: 'user', config: { type: 'http', url, headers: {}, startupTimeoutMs: 20_000 } });
+const remote = (name: string, url: string, type: 'http' | 'sse' = 'http', headers: Record<string, string> = {}): DesiredServer =>
+  ({ name, sourceKind: 'user', config: { type, url, headers, startupTimeoutMs: 20_000 } });
 
 /** A minimal MCP server by hand: JSON answers, one `echo` tool; `cut` answers tools/call with an SSE stream that ends at once. */
 function handWritten(routes: (req: IncomingMessage, res: ServerResponse, port: number) => boolean, mode: 'json' | 'cut' = 'json'): Promise<{ server: Server; port: number }> {
@@ -43,7 +44,7 @@ function handWritten(routes: (req: IncomingMessage, res: ServerResponse, port: n
 
 const texts = (r: Record<string, unknown>) => (r.content as { text: string }[]).map((c) => c.text);
 
-describe('Streamable HTTP client transport (real servers on 127.0.0.1)', function () {
+describe('HTTP client transports (real servers on 127.0.0.1)', function () {
   this.timeout(40_000);
   const stops: (() => Promise<void> | void)[] = [];
   afterEach(async () => { for (const s of stops.splice(0).reverse()) await s(); });
@@ -117,21 +118,61 @@ describe('Streamable HTTP client transport (real servers on 127.0.0.1)', functio
     assert.match((away as { message: string }).message, /redirected to http:\/\/localhost:\d+\/mcp/);
   });
 
-  it('runs server-everything from npm over Streamable HTTP', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, '127.0.0.1', () => { const p = (probe.address() as net.AddressInfo).port; probe.close(() => resolve(p)); });
+  for (const [mode, urlPath, type] of [['streamableHttp', '/mcp', 'http'], ['sse', '/sse', 'sse']] as const) {
+    it(`runs server-everything from npm over ${type === 'http' ? 'Streamable HTTP' : 'legacy SSE'}`, async () => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => { const p = (probe.address() as net.AddressInfo).port; probe.close(() => resolve(p)); });
+      });
+      // server-everything listens on every interface; the preload binds it to 127.0.0.1.
+      const child = spawn(process.execPath, ['--require', path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'loopback.cjs'),
+        require.resolve('@modelcontextprotocol/server-everything/dist/index.js'), mode], { stdio: 'ignore', env: { ...process.env, PORT: String(port) } });
+      stops.push(() => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill('SIGKILL'); }));
+      await waitFor(() => new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1').once('connect', () => { s.destroy(); r(true); }).once('error', () => r(false)); }), 20_000, 'server-everything to listen');
+      const m = manager();
+      await m.reconcile([remote('everything', `http://127.0.0.1:${port}${urlPath}`, type)]);
+      assert.equal(m.state('everything')?.kind, 'running', JSON.stringify(m.state('everything')));
+      assert.equal(m.connection('everything')!.transportKind, type);
+      assert.ok(m.catalog('everything')!.tools.some((t) => t.name === 'echo'));
+      assert.ok(m.catalog('everything')!.resources.length > 0 && m.catalog('everything')!.prompts.length > 0);
+      const r = await m.connection('everything')!.client!.callTool({ name: 'echo', arguments: { message: 'hi there' } });
+      assert.match(texts(r)[0], /hi there/);
     });
-    // server-everything listens on every interface; the preload binds it to 127.0.0.1.
-    const child = spawn(process.execPath, ['--require', path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'loopback.cjs'),
-      require.resolve('@modelcontextprotocol/server-everything/dist/index.js'), 'streamableHttp'], { stdio: 'ignore', env: { ...process.env, PORT: String(port) } });
-    stops.push(() => new Promise<void>((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill('SIGKILL'); }));
-    await waitFor(() => new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1').once('connect', () => { s.destroy(); r(true); }).once('error', () => r(false)); }), 20_000, 'server-everything to listen');
+  }
+
+  it('legacy SSE: answers and progress on the stream, headers on every request, a 401 named', async () => {
+    const fx = await startHttpFixture('sse', ['--token', 'sse-secret']);
+    stops.push(() => fx.stop());
     const m = manager();
-    await m.reconcile([remote('everything', `http://127.0.0.1:${port}/mcp`)]);
-    assert.equal(m.state('everything')?.kind, 'running', JSON.stringify(m.state('everything')));
-    assert.ok(m.catalog('everything')!.tools.some((t) => t.name === 'echo'));
-    assert.ok(m.catalog('everything')!.resources.length > 0 && m.catalog('everything')!.prompts.length > 0);
-    const r = await m.connection('everything')!.client!.callTool({ name: 'echo', arguments: { message: 'hi there' } });
-    assert.match(texts(r)[0], /hi there/);
+    await m.reconcile([remote('keyed', fx.url, 'sse', { Authorization: 'Bearer sse-secret' }), remote('locked', fx.url, 'sse')]);
+    assert.equal(m.state('keyed')?.kind, 'running', JSON.stringify(m.state('keyed')));
+    const client = m.connection('keyed')!.client!;
+    const calls = await Promise.all([1, 2, 3].map((i) => client.callTool({ name: 'add', arguments: { a: i, b: 1 } })));
+    assert.deepEqual(calls.map((r) => texts(r)[0]), ['2', '3', '4']);
+    const seen: number[] = [];
+    await client.callTool({ name: 'progress', arguments: { steps: 3 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
+    assertProgressSteps(seen, 3);
+    const locked = m.state('locked')!;
+    assert.equal(locked.kind, 'error');
+    assert.match((locked as { message: string }).message, /requires authorization \(HTTP 401\)/);
+  });
+
+  it('legacy SSE: a stream that ends closes the connection, and an endpoint on another origin is refused', async () => {
+    const fx = await startHttpFixture('sse');
+    const m = manager();
+    await m.reconcile([remote('legacy', fx.url, 'sse')]);
+    assert.equal(m.state('legacy')?.kind, 'running');
+    await fx.stop();
+    await waitFor(() => m.state('legacy')?.kind !== 'running', 10_000, 'the connection to notice the stream ended');
+
+    const elsewhere = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: endpoint\ndata: http://localhost:${(elsewhere.address() as net.AddressInfo).port}/messages?sessionId=x\n\n`);
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));
+    stops.push(() => new Promise<void>((r) => { elsewhere.closeAllConnections(); elsewhere.close(() => r()); }));
+    await m.reconcile([remote('moved', `http://127.0.0.1:${(elsewhere.address() as net.AddressInfo).port}/sse`, 'sse')]);
+    const moved = m.state('moved')!;
+    assert.equal(moved.kind, 'error', JSON.stringify(moved));
+    assert.match((moved as { message: string }).message, /endpoint on another origin/);
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * What both of our HTTP transports (httpTransport.ts, sseTransport.ts) need from `node:http`: one
+ * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, and
+ * the SSE events of a response read with eventsource-parser's callback parser (no web streams),
+ * and what arrives checked as JSON-RPC.
+ */
+import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+/** Enough of an error body to say what went wrong, never a whole page. */
+const MAX_ERROR_BODY = 2048;
+
+export class HttpRequests {
+  private readonly _agent: http.Agent;
+  private readonly _open = new Set<http.ClientRequest>();
+  private _destroyed = false;
+
+  constructor(secure: boolean) {
+    this._agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true });
+  }
+
+  get destroyed(): boolean { return this._destroyed; }
+
+  /**
+   * One request. A kept-alive socket the server closed just as we reused it fails with
+   * ECONNRESET before the server saw anything; that request is sent once more on a fresh socket.
+   */
+  async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
+    try {
+      return await this._send(url, method, headers, body, timeoutMs);
+    } catch (e) {
+      if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && !this._destroyed) {
+        return this._send(url, method, headers, body, timeoutMs);
+      }
+      throw e;
+    }
+  }
+
+  /** Ends every open request and the agent's sockets. */
+  destroy(): void {
+    this._destroyed = true;
+    for (const req of this._open) req.destroy();
+    this._open.clear();
+    this._agent.destroy();
+  }
+
+  private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
+    if (this._destroyed) return Promise.reject(new Error('the connection is closed'));
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs }, (res) => {
+        res.once('close', () => this._open.delete(req));
+        resolve(res);
+      });
+      this._open.add(req);
+      req.once('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs} ms`)));
+      req.once('error', (e) => {
+        this._open.delete(req);
+        reject(Object.assign(e, { reusedSocket: req.reusedSocket }));
+      });
+      req.end(body);
+    });
+  }
+}
+
+/** `text/event-stream` from `text/event-stream; charset=utf-8`. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** The start of a response body, for an error message. */
+export async function readCapped(res: http.IncomingMessage): Promise<string> {
+  let text = '';
+  res.setEncoding('utf8');
+  try {
+    for await (const chunk of res) {
+      text += chunk as string;
+      if (text.length > MAX_ERROR_BODY) {
+        res.destroy();
+        return `${text.slice(0, MAX_ERROR_BODY)}…`;
+      }
+    }
+  } catch { /* what arrived is enough */ }
+  return text;
+}
+
+/** Feeds a response's body to an SSE parser; `onEnd` runs once, however the stream ends. */
+export function readEvents(res: http.IncomingMessage, onEvent: (event: EventSourceMessage) => void, onEnd: () => void): void {
+  const parser = createParser({ onEvent });
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => parser.feed(chunk));
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  res.once('end', end);
+  res.once('close', end);
+  res.once('error', end);
+}
+
+/** A message from the server checked with the SDK's schema, or why it is not one. */
+export function toMessage(value: unknown): JSONRPCMessage | Error {
+  const parsed = JSONRPCMessageSchema.safeParse(value);
+  return parsed.success ? parsed.data : new Error(`the server sent a message that is not JSON-RPC: ${parsed.error.message}`);
+}
+
+/** `toMessage` for an SSE event's data. */
+export function eventToMessage(data: string): JSONRPCMessage | Error {
+  try {
+    return toMessage(JSON.parse(data));
+  } catch {
+    return new Error(`the server sent an event that is not JSON: ${data.slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The legacy HTTP+SSE client transport (protocol 2024-11-05): `GET` opens an event stream whose
+ * first `endpoint` event names where to POST; every message from the server arrives on that
+ * stream as a `message` event. On `node:http` like httpTransport.ts, for the same reason: the
+ * SDK's SSEClientTransport pays for `fetch` on every POST.
+ *
+ * The endpoint must be on the server's own origin (our headers, maybe a bearer token, go there).
+ * When the stream ends the transport closes: the server forgot the session with it, and the
+ * connection's restart policy starts a fresh one rather than this transport reconnecting quietly
+ * and losing the calls in flight.
+ */
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { eventToMessage, HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+
+/** An HTTP failure with its status as `code`, as the SDK's SseError has it (transports.ts reads it). */
+export class SseHttpError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export class SseClientTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private readonly _requests: HttpRequests;
+  private _endpoint?: URL;
+  private _protocolVersion?: string;
+  private _closed = false;
+
+  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}) {
+    this._requests = new HttpRequests(_url.protocol === 'https:');
+  }
+
+  setProtocolVersion(version: string): void { this._protocolVersion = version; }
+
+  /** Resolves once the server has named its endpoint. */
+  async start(): Promise<void> {
+    const res = await this._requests.request(this._url, 'GET', { ...this._headers, accept: 'text/event-stream' });
+    const status = res.statusCode ?? 0;
+    if (status !== 200 || mediaType(res.headers['content-type']) !== 'text/event-stream') {
+      throw new SseHttpError(status, `Failed to open the SSE stream (HTTP ${status}): ${await readCapped(res)}`);
+    }
+    await new Promise<void>((resolve, reject) => {
+      readEvents(res, (event) => {
+        if (event.event === 'endpoint') {
+          const endpoint = new URL(event.data, this._url);
+          if (endpoint.origin !== this._url.origin) {
+            reject(new Error(`the server named an endpoint on another origin (${endpoint.origin})`));
+            res.destroy();
+            return;
+          }
+          this._endpoint = endpoint;
+          resolve();
+        } else if (!event.event || event.event === 'message') {
+          this._deliver(event.data);
+        }
+      }, () => {
+        reject(new Error('the SSE stream ended before the server named its endpoint'));
+        void this.close();
+      });
+    });
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!this._endpoint || this._closed) throw new Error(this._closed ? 'the transport is closed' : 'not connected');
+    const headers: Record<string, string> = { ...this._headers, 'content-type': 'application/json' };
+    if (this._protocolVersion) headers['mcp-protocol-version'] = this._protocolVersion;
+    const res = await this._requests.request(this._endpoint, 'POST', headers, JSON.stringify(message));
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) throw new SseHttpError(status, `Error POSTing to endpoint (HTTP ${status}): ${await readCapped(res)}`);
+    res.resume();
+  }
+
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    this._requests.destroy();
+    this.onclose?.();
+  }
+
+  private _deliver(data: string): void {
+    const message = eventToMessage(data);
+    if (message instanceof Error) this.onerror?.(message);
+    else this.onmessage?.(message);
+  }
+}
