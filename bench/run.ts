@@ -23,7 +23,7 @@ const ONLY = process.env.BENCH_ONLY;
 const WARMUP = 200;
 const REPO = path.resolve(__dirname, '..', '..');
 
-interface Row { scenario: string; switchboard: number[]; sdk: number[]; floor: number[] }
+interface Row { scenario: string; switchboard: number[]; sdk: number[]; floor: number[]; cpu?: { switchboard: number[]; sdk: number[]; floor: number[] } }
 
 const BLOCK = 100;
 const CONC_BLOCK = 500;
@@ -33,20 +33,26 @@ const CONC_BLOCK = 500;
  * blocks (100 sequential calls, or 500 with 32 in flight, from each in turn, in a rotating order), so
  * all of them meet the same moments of a noisy shared machine. Returns µs per call for each.
  */
-async function round(makers: (() => Contender)[], roundNo: number): Promise<{ seq: number[]; conc: number[] }> {
+async function round(makers: (() => Contender)[], roundNo: number): Promise<{ seq: number[]; conc: number[]; cpu: number[] }> {
   const contenders = makers.map((make) => make());
   await Promise.all(contenders.map((c) => c.start()));
   try {
     for (const c of contenders) for (let i = 0; i < WARMUP; i++) await c.call('warm');
     const seq = contenders.map(() => 0);
     const conc = contenders.map(() => 0);
+    // This process's CPU time during each contender's sequential blocks: the client side's own
+    // cost, which the machine's scheduling noise (that dominates wall time) barely touches.
+    const cpu = contenders.map(() => 0);
     const blocks = Math.ceil(CALLS / BLOCK);
     const concBlocks = Math.ceil(CALLS / CONC_BLOCK);
     // µs per call × calls = µs; summed per contender, divided back at the end.
     for (let b = 0; b < blocks; b++) {
       for (let k = 0; k < contenders.length; k++) {
         const i = (roundNo + b + k) % contenders.length;
+        const before = process.cpuUsage();
         seq[i] += await sequential(contenders[i], BLOCK) * BLOCK;
+        const used = process.cpuUsage(before);
+        cpu[i] += used.user + used.system;
       }
     }
     for (let b = 0; b < concBlocks; b++) {
@@ -55,7 +61,7 @@ async function round(makers: (() => Contender)[], roundNo: number): Promise<{ se
         conc[i] += await concurrent(contenders[i], CONC_BLOCK, IN_FLIGHT) * CONC_BLOCK;
       }
     }
-    return { seq: seq.map((t) => t / (blocks * BLOCK)), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)) };
+    return { seq: seq.map((t) => t / (blocks * BLOCK)), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)), cpu: cpu.map((t) => t / (blocks * BLOCK)) };
   } finally {
     await Promise.all(contenders.map((c) => c.stop()));
   }
@@ -67,12 +73,12 @@ interface Scenario { label: string; contenders: [() => Contender, () => Contende
 async function callPath(scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const { label, contenders } of scenarios) {
-    const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [] };
+    const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [], cpu: { switchboard: [], sdk: [], floor: [] } };
     const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
     const keys = ['switchboard', 'sdk', 'floor'] as const;
     for (let r = 0; r < ROUNDS; r++) {
       const m = await round(contenders, r);
-      keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); });
+      keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); seq.cpu![key].push(m.cpu[i]); });
       process.stderr.write(`  ${label}: round ${r + 1}/${ROUNDS}\n`);
     }
     rows.push(seq, conc);
@@ -203,6 +209,16 @@ function hopTable(rows: HopRow[]): string {
   return lines.join('\n');
 }
 
+/** The client process's CPU per sequential call, per row: where Switchboard's own cost shows. */
+function cpuTable(rows: Row[]): string {
+  const lines = ['| scenario | Switchboard | raw SDK | floor | ratio Switchboard/SDK |', '|---|---|---|---|---|'];
+  for (const r of rows) {
+    if (!r.cpu) continue;
+    lines.push(`| ${r.scenario} | ${show(figure(r.cpu.switchboard), 'µs')} | ${show(figure(r.cpu.sdk), 'µs')} | ${show(figure(r.cpu.floor), 'µs')} | ${show(pairedRatio(r.cpu.switchboard, r.cpu.sdk), '×', 2)} |`);
+  }
+  return lines.join('\n');
+}
+
 function table(rows: Row[]): string {
   const lines = ['| scenario | Switchboard | raw SDK | floor | ratio Switchboard/SDK |', '|---|---|---|---|---|'];
   for (const r of rows) {
@@ -238,6 +254,13 @@ allow rule decides); raw SDK = a bare \`Client\` on its own transport to the sam
 process; floor = a hand-written newline-JSON client and echo server (no SDK on either side).
 
 ${table(rows)}
+
+The client side's own cost: CPU time of the benchmark process per sequential call (user + system),
+taken during each contender's blocks. On this shared machine, wall time per sequential call swings
+by ±15 % from round to round with where the scheduler puts two processes that wake each other
+2,000 times; CPU time does not, so it shows what Switchboard's layers cost on top of the SDK's.
+
+${cpuTable(rows)}
 
 ## Gateway hop
 
@@ -279,6 +302,7 @@ worst ratio ${worst.toFixed(2)}
   fs.mkdirSync(path.join(REPO, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(REPO, 'docs', 'BENCHMARKS.md'), doc);
   console.log(table(rows));
+  console.log(`\n${cpuTable(rows)}`);
   console.log(`\n${hopTable(hops)}`);
   if (start) console.log(`\n${startupTable(start)}`);
   if (scaled) console.log(`\n${scaleTable(scaled)}`);

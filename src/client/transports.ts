@@ -1,19 +1,18 @@
 /**
- * Opens a connected MCP `Client` for a resolved server config: stdio through the SDK's stdio
- * transport, remote servers over Streamable HTTP (our own node:http transport, httpTransport.ts)
+ * Opens a connected MCP `Client` for a resolved server config: stdio through our stdio transport
+ * (stdioTransport.ts), remote servers over Streamable HTTP (our own node:http transport, httpTransport.ts)
  * with a fallback to legacy SSE (sseTransport.ts) when the server answers the first POST with a
  * 4xx (as the spec's backwards-compatibility section describes).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
 import { HttpClientTransport } from './httpTransport';
 import { SseClientTransport } from './sseTransport';
+import { StdioTransport } from './stdioTransport';
 import type { TrackedTransport } from './launch';
 import { TracingTransport } from './tracingTransport';
 import type { ServerLog } from './types';
@@ -50,34 +49,27 @@ export class ConnectionError extends Error {
 }
 
 export async function openStdio(config: StdioServerConfig, opts: OpenOptions): Promise<OpenedConnection> {
-  const inner = new StdioClientTransport({
+  const inner = new StdioTransport({
     command: config.command,
     args: config.args,
     env: opts.env ?? getDefaultEnvironment(),
     cwd: config.cwd,
-    stderr: 'pipe',
+    onStderr: opts.onStderr,
   });
-  // The SDK hands out the stderr stream before start() so no early output is lost.
-  (inner.stderr as Readable | null)?.on('data', (chunk: Buffer) => opts.onStderr?.(chunk));
-  // The SDK keeps its child process private and reports a death mid-handshake as a bare
-  // "Connection closed"; listening for the exit ourselves lets the error name the exit code.
-  let exit: string | undefined;
-  const transport = new TracingTransport(inner, opts.log, () => {
-    const child = (inner as unknown as { _process?: ChildProcess })._process;
-    child?.once('exit', (code, signal) => { exit = code !== null ? `with code ${code}` : `on ${signal}`; });
-  });
-  opts.track?.({ close: () => transport.close(), pid: () => inner.pid ?? undefined });
+  const transport = new TracingTransport(inner, opts.log);
+  opts.track?.({ close: () => transport.close(), pid: () => inner.pid });
   const client = opts.createClient();
   try {
     await client.connect(transport, { timeout: opts.timeoutMs });
   } catch (e) {
     await transport.close().catch(() => undefined);
     if (e instanceof McpError && e.code === ErrorCode.ConnectionClosed) {
-      throw new ConnectionError(`the server process exited${exit ? ` ${exit}` : ''} before completing the MCP handshake`);
+      // A death mid-handshake reaches the SDK as a bare "Connection closed"; the exit code says more.
+      throw new ConnectionError(`the server process exited${inner.exit ? ` ${inner.exit}` : ''} before completing the MCP handshake`);
     }
     throw e;
   }
-  return { client, transport, kind: 'stdio', pid: inner.pid ?? undefined };
+  return { client, transport, kind: 'stdio', pid: inner.pid };
 }
 
 export async function openRemote(config: RemoteServerConfig, opts: OpenOptions): Promise<OpenedConnection> {

@@ -136,6 +136,14 @@ describe('stdio connections (real fixture processes)', function () {
     assert.equal((r.content as { text: string }[])[0].text, 'still fine');
   });
 
+  it('reads a message of several megabytes that arrives in many chunks', async () => {
+    const { manager } = create();
+    await manager.reconcile([fixtureServer('big', 'echo')]);
+    const text = 'x'.repeat(3 * 1024 * 1024);
+    const r = await manager.connection('big')!.client!.callTool({ name: 'echo', arguments: { text } });
+    assert.equal((r.content as { text: string }[])[0].text.length, text.length);
+  });
+
   it('waits for a slow starter within its startup timeout', async () => {
     const { manager } = create();
     await manager.reconcile([fixtureServer('slow', 'echo', { env: { FIXTURE_STARTUP_DELAY_MS: '1200' }, startupTimeoutMs: 10_000 })]);

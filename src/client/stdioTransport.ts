@@ -1,0 +1,147 @@
+/**
+ * The stdio client transport: the server as a child process, one JSON-RPC message per line on
+ * its stdin and stdout. It does what the SDK's StdioClientTransport does (cross-spawn, so `.cmd`
+ * shims such as `npx` start on Windows; stdin closed, then SIGTERM, then SIGKILL on close) with
+ * two differences that matter on every call:
+ *
+ * - A line is checked only for the JSON-RPC envelope, by shape. The SDK's transport parses every
+ *   message with its full zod schema and then parses the same result again with the request's own
+ *   schema; that second parse (in the SDK's Protocol, which we keep) is the one that matters.
+ * - Lines are cut from the chunks as they come, without concatenating a growing buffer per chunk.
+ *
+ * It also keeps what the connection wants to tell the user: the exit code or signal, and stderr
+ * handed over as it arrives from the moment of spawn (none of it is lost before `start()`).
+ */
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import spawn from 'cross-spawn';
+
+export interface StdioParams {
+  command: string;
+  args?: string[];
+  /** The whole environment of the child (already merged; see platform.ts). */
+  env: Record<string, string>;
+  cwd?: string;
+  onStderr?: (chunk: Buffer) => void;
+}
+
+/** A line longer than this is not a message we can take; the connection is closed. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const CLOSE_STEP_MS = 2000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isId = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+
+/** The JSON-RPC 2.0 envelope: a request, a notification, a result or an error. */
+export function isJsonRpcMessage(v: unknown): v is JSONRPCMessage {
+  if (!isObject(v) || v.jsonrpc !== '2.0') return false;
+  if (typeof v.method === 'string') return v.id === undefined || isId(v.id);
+  if (!isId(v.id)) return false;
+  if ('result' in v) return isObject(v.result) && !('error' in v);
+  return isObject(v.error) && typeof v.error.code === 'number' && typeof v.error.message === 'string';
+}
+
+export class StdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private _child?: ChildProcessWithoutNullStreams;
+  private _pending: Buffer[] = [];
+  private _pendingBytes = 0;
+  private _exit?: string;
+
+  constructor(private readonly _params: StdioParams) {}
+
+  /** The child's pid once spawned. */
+  get pid(): number | undefined { return this._child?.pid; }
+
+  /** How the process ended (`with code 1`, `on SIGTERM`), once it has. */
+  get exit(): string | undefined { return this._exit; }
+
+  start(): Promise<void> {
+    if (this._child) throw new Error('already started');
+    return new Promise((resolve, reject) => {
+      const child = spawn(this._params.command, this._params.args ?? [], {
+        env: this._params.env, cwd: this._params.cwd, stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: process.platform === 'win32',
+      }) as ChildProcessWithoutNullStreams;
+      this._child = child;
+      child.once('error', (e) => {
+        reject(e);
+        this.onerror?.(e);
+      });
+      child.once('spawn', () => resolve());
+      child.once('exit', (code, signal) => { this._exit = code !== null ? `with code ${code}` : `on ${signal}`; });
+      child.once('close', () => {
+        this._child = undefined;
+        this.onclose?.();
+      });
+      child.stdin.on('error', (e) => this.onerror?.(e));
+      child.stdout.on('error', (e) => this.onerror?.(e));
+      child.stdout.on('data', (chunk: Buffer) => this._read(chunk));
+      if (this._params.onStderr) child.stderr.on('data', this._params.onStderr);
+      else child.stderr.resume();
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this._child?.stdin;
+    if (!stdin) return Promise.reject(new Error('Not connected'));
+    return new Promise((resolve) => {
+      if (stdin.write(`${JSON.stringify(message)}\n`)) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** Closes stdin and waits for the process; SIGTERM after 2 s, SIGKILL 2 s later. */
+  async close(): Promise<void> {
+    const child = this._child;
+    if (!child) return;
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    const step = () => Promise.race([closed, new Promise<void>((r) => setTimeout(r, CLOSE_STEP_MS).unref())]);
+    try { child.stdin.end(); } catch { /* already gone */ }
+    await step();
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      if (child.exitCode !== null || child.signalCode !== null) break;
+      try { child.kill(signal); } catch { /* already gone */ }
+      if (signal === 'SIGTERM') await step();
+    }
+  }
+
+  private _read(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      const piece = chunk.subarray(start, nl);
+      const line = this._pending.length ? Buffer.concat([...this._pending, piece]) : piece;
+      this._pending = [];
+      this._pendingBytes = 0;
+      start = nl + 1;
+      this._line(line.toString('utf8'));
+    }
+    if (start < chunk.length) {
+      this._pending.push(chunk.subarray(start));
+      this._pendingBytes += chunk.length - start;
+      if (this._pendingBytes > MAX_LINE_BYTES) {
+        this._pending = [];
+        this._pendingBytes = 0;
+        this.onerror?.(new Error(`the server wrote a line of more than ${MAX_LINE_BYTES / 1024 / 1024} MB without a newline`));
+        void this.close();
+      }
+    }
+  }
+
+  private _line(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!line.trim()) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      this.onerror?.(new Error(`the server wrote a line that is not JSON: ${line.slice(0, 200)}`));
+      return;
+    }
+    if (isJsonRpcMessage(value)) this.onmessage?.(value);
+    else this.onerror?.(new Error(`the server wrote JSON that is not a JSON-RPC message: ${line.slice(0, 200)}`));
+  }
+}
