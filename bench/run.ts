@@ -195,6 +195,53 @@ function footprintTable(f: Footprint): string {
   return rows.join('\n');
 }
 
+interface Target { what: string; value: string; met: boolean }
+
+/** Every target of the benchmark issue with this run's figure, met or missed. */
+function targets(rows: Row[], hops: HopRow[], start?: StartupFigures, scaled?: ScaleFigures[], foot?: Footprint): Target[] {
+  const out: Target[] = [];
+  for (const r of rows) {
+    const ratio = pairedRatio(r.switchboard, r.sdk).median;
+    out.push({ what: `${r.scenario}: ≤ 1.05 × the SDK${r.scenario.includes('in flight') ? ' (throughput ≥ 1.0 ×)' : ''}`, value: `${ratio.toFixed(2)} ×`, met: ratio <= (r.scenario.includes('in flight') ? 1.0 : 1.05) });
+  }
+  for (const h of hops) {
+    const added = pairedDiff(h.light, h.straight).median;
+    out.push({ what: `${h.scenario}: gateway adds < 1 ms (light client; SDK client in the table)`, value: `${(added / 1000).toFixed(2)} ms`, met: added < 1000 });
+  }
+  if (start) {
+    const ratio = pairedRatio(start.sbAll, start.sdkAll).median;
+    out.push({ what: `${SERVER_COUNT} servers all initialized ≤ 1.05 × the SDK's parallel start`, value: `${ratio.toFixed(2)} ×`, met: ratio <= 1.05 });
+    const cached = figure(start.cached).median;
+    out.push({ what: 'cached catalog listed < 100 ms (in plain Node; the extension host run does not restart a window)', value: `${cached.toFixed(1)} ms`, met: cached < 100 });
+  }
+  if (scaled) {
+    const heap = figure(scaled.map((r) => r.heapMb)).median;
+    out.push({ what: '10,000 tools: heap for the catalog < 50 MB', value: `${heap.toFixed(1)} MB`, met: heap < 50 });
+    const big = figure(scaled.map((r) => r.lookupUs)).median;
+    const small = figure(scaled.map((r) => r.lookupSmallUs)).median;
+    out.push({ what: '10,000 tools: router lookup O(1) (a Map; within 10 × of the lookup at 200 tools)', value: `${big.toFixed(3)} vs ${small.toFixed(3)} µs`, met: big < small * 10 });
+    const tput = pairedRatio(scaled.map((r) => r.callsPerSec), scaled.map((r) => r.sdkCallsPerSec)).median;
+    out.push({ what: `${SCALE_CALLS} calls at once over ${SCALE_CALL_SERVERS} servers: all answered, throughput ≥ 1.0 × the SDK`, value: `${tput.toFixed(2)} ×, ${scaled.every((r) => r.answered === SCALE_CALLS) ? 'all answered' : 'some lost'}`, met: tput >= 1 && scaled.every((r) => r.answered === SCALE_CALLS) });
+  }
+  if (foot) {
+    out.push({ what: 'bundle ≤ 1 MB minified', value: `${foot.bundleKb.toFixed(0)} KB`, met: foot.bundleKb <= 1024 });
+    out.push({ what: '.vsix ≤ 1.5 MB', value: `${foot.vsixKb.toFixed(0)} KB`, met: foot.vsixKb <= 1536 });
+    if (foot.host) {
+      const activation = foot.host.loadMs + foot.host.activateMs;
+      out.push({ what: 'activation < 30 ms without servers (extension host)', value: `${activation.toFixed(1)} ms`, met: activation < 30 });
+      out.push({ what: '10,000 tools: tree first level < 100 ms (extension host)', value: `${foot.host.treeFirstLevelMs.toFixed(2)} ms`, met: foot.host.treeFirstLevelMs < 100 });
+    }
+  }
+  return out;
+}
+
+function targetsTable(list: Target[]): string {
+  const missed = list.filter((t) => !t.met).length;
+  return [`${list.length - missed} of ${list.length} targets met${missed ? `; **${missed} missed**` : ''}.`, '',
+    '| target | this run | |', '|---|---|---|',
+    ...list.map((t) => `| ${t.what} | ${t.value} | ${t.met ? 'met' : '**missed**'} |`)].join('\n');
+}
+
 /** Per-round differences (same round, same load), then their median and spread. */
 const pairedDiff = (a: readonly number[], b: readonly number[]) => figure(a.map((v, i) => v - b[i]));
 
@@ -245,6 +292,10 @@ Node ${process.version}, @modelcontextprotocol/sdk ${sdkVersion}. Each figure is
 ${ROUNDS} rounds with its min–max spread; a round starts every contender afresh,
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
 Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.
+
+## Targets
+
+${targetsTable(targets(rows, hops, start, scaled, foot))}
 
 ## Call path
 
@@ -307,6 +358,7 @@ worst ratio ${worst.toFixed(2)}
   if (start) console.log(`\n${startupTable(start)}`);
   if (scaled) console.log(`\n${scaleTable(scaled)}`);
   if (foot) console.log(`\n${footprintTable(foot)}`);
+  console.log(`\n${targetsTable(targets(rows, hops, start, scaled, foot))}`);
   console.log(`\nwritten to docs/BENCHMARKS.md`);
   console.log(`worst ratio ${worst.toFixed(2)}`);
 }
