@@ -70,12 +70,22 @@ async function sdkListed(): Promise<number> {
   return t;
 }
 
-/** `CALLS` calls at once, spread over the clients; how many answered, and calls per second. */
+const BURSTS = 7;
+
+/**
+ * `CALLS` calls at once, spread over the clients, `BURSTS` times (one burst lasts ~100 ms, too
+ * short to stand alone on a noisy machine): the fewest answered, and calls per second of the median burst.
+ */
 async function burst(call: (server: number, i: number) => Promise<boolean>): Promise<{ answered: number; perSec: number }> {
-  const t0 = process.hrtime.bigint();
-  const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => call(i % CALL_SERVERS, i).catch(() => false)));
-  const seconds = ms(t0) / 1000;
-  return { answered: results.filter(Boolean).length, perSec: CALLS / seconds };
+  let answered = CALLS;
+  const seconds: number[] = [];
+  for (let b = 0; b < BURSTS; b++) {
+    const t0 = process.hrtime.bigint();
+    const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => call(i % CALL_SERVERS, i).catch(() => false)));
+    seconds.push(ms(t0) / 1000);
+    answered = Math.min(answered, results.filter(Boolean).length);
+  }
+  return { answered, perSec: CALLS / seconds.sort((a, b) => a - b)[BURSTS >> 1] };
 }
 
 export async function scale(): Promise<ScaleFigures> {
