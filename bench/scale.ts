@@ -3,7 +3,7 @@
  * from one reconcile to every catalog listed (against 50 bare SDK clients in parallel), the
  * namespacing of all 10,000 names, heap held for it, and the router's lookup (the same per call
  * at 10,000 tools as at 200). Then 1,000 calls at once spread over 10 servers, through the router
- * against 10 bare SDK clients: all answered, none lost, and the throughput.
+ * against 10 bare SDK clients, bursts taking turns: all answered, none lost, and the throughput.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -57,14 +57,8 @@ function lookupCost(router: ToolRouter, names: string[]): number {
 
 async function sdkListed(): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const clients = await Promise.all(desired(SERVERS).map(async (d) => {
-    const c = d.config!;
-    if (c.type !== 'stdio') throw new Error('stdio only');
-    const client = new Client({ name: 'bench', version: '0' });
-    await client.connect(new StdioClientTransport({ command: c.command, args: c.args, env: { ...process.env, ...c.env } as Record<string, string>, stderr: 'pipe' }));
-    await client.listTools();
-    return client;
-  }));
+  const clients = await sdkClients(SERVERS);
+  await Promise.all(clients.map((c) => c.listTools()));
   const t = ms(t0);
   await Promise.all(clients.map((c) => c.close()));
   return t;
@@ -72,21 +66,35 @@ async function sdkListed(): Promise<number> {
 
 const BURSTS = 7;
 
+type Caller = (server: number, i: number) => Promise<boolean>;
+
 /**
- * `CALLS` calls at once, spread over the clients, `BURSTS` times (one burst lasts ~100 ms, too
- * short to stand alone on a noisy machine): the fewest answered, and calls per second of the median burst.
+ * `CALLS` calls at once, spread over the servers, from each contender in turn, `BURSTS` times
+ * (one burst lasts ~100 ms, too short to stand alone on a noisy machine): for each, the fewest
+ * answered and the calls per second of its median burst.
  */
-async function burst(call: (server: number, i: number) => Promise<boolean>): Promise<{ answered: number; perSec: number }> {
-  let answered = CALLS;
-  const seconds: number[] = [];
+async function bursts(contenders: Caller[]): Promise<{ answered: number; perSec: number }[]> {
+  const answered = contenders.map(() => CALLS);
+  const seconds = contenders.map((): number[] => []);
   for (let b = 0; b < BURSTS; b++) {
-    const t0 = process.hrtime.bigint();
-    const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => call(i % CALL_SERVERS, i).catch(() => false)));
-    seconds.push(ms(t0) / 1000);
-    answered = Math.min(answered, results.filter(Boolean).length);
+    for (let k = 0; k < contenders.length; k++) {
+      const c = (b + k) % contenders.length;
+      const t0 = process.hrtime.bigint();
+      const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => contenders[c](i % CALL_SERVERS, i).catch(() => false)));
+      seconds[c].push(ms(t0) / 1000);
+      answered[c] = Math.min(answered[c], results.filter(Boolean).length);
+    }
   }
-  return { answered, perSec: CALLS / seconds.sort((a, b) => a - b)[BURSTS >> 1] };
+  return contenders.map((_, c) => ({ answered: answered[c], perSec: CALLS / seconds[c].sort((x, y) => x - y)[BURSTS >> 1] }));
 }
+
+const sdkClients = (n: number) => Promise.all(desired(n).map(async (d) => {
+  const c = d.config!;
+  if (c.type !== 'stdio') throw new Error('stdio only');
+  const client = new Client({ name: 'bench', version: '0' });
+  await client.connect(new StdioClientTransport({ command: c.command, args: c.args, env: { ...process.env, ...c.env } as Record<string, string>, stderr: 'pipe' }));
+  return client;
+}));
 
 export async function scale(): Promise<ScaleFigures> {
   gc();
@@ -112,21 +120,23 @@ export async function scale(): Promise<ScaleFigures> {
   const lookupUs = lookupCost(router, names);
   const lookupSmallUs = lookupCost(router, names.filter((n) => n.startsWith('srv0_')));
 
-  const viaRouter = await burst(async (s, i) => (await router.call(`srv${s}_tool_${i % TOOLS}`, { text: `c${i}` }, { origin: 'cli' })).kind === 'ok');
   router.dispose();
   await manager.stopAll(2000);
   manager.dispose();
-
   const sdk = await sdkListed();
-  const clients = await Promise.all(desired(CALL_SERVERS).map(async (d) => {
-    const c = d.config!;
-    if (c.type !== 'stdio') throw new Error('stdio only');
-    const client = new Client({ name: 'bench', version: '0' });
-    await client.connect(new StdioClientTransport({ command: c.command, args: c.args, env: { ...process.env, ...c.env } as Record<string, string>, stderr: 'pipe' }));
-    return client;
-  }));
-  const viaSdk = await burst(async (s, i) => !(await clients[s].callTool({ name: `tool_${i % TOOLS}`, arguments: { text: `c${i}` } })).isError);
-  await Promise.all(clients.map((c) => c.close()));
+
+  // The burst: a fresh set of 10 servers for each side, both up before either is timed.
+  const small = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 2000 });
+  await small.reconcile(desired(CALL_SERVERS));
+  const smallRouter = new ToolRouter(managerBackend(small), { authorize: () => ({ allowed: true, by: 'policy' }) });
+  const clients = await sdkClients(CALL_SERVERS);
+  const [viaRouter, viaSdk] = await bursts([
+    async (s, i) => (await smallRouter.call(`srv${s}_tool_${i % TOOLS}`, { text: `c${i}` }, { origin: 'cli' })).kind === 'ok',
+    async (s, i) => !(await clients[s].callTool({ name: `tool_${i % TOOLS}`, arguments: { text: `c${i}` } })).isError,
+  ]);
+  smallRouter.dispose();
+  await Promise.all([small.stopAll(2000), ...clients.map((c) => c.close())]);
+  small.dispose();
 
   return {
     tools: all.length, listed, sdkListed: sdk, namespacing, heapMb, lookupUs, lookupSmallUs, indexMs,
