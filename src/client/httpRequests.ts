@@ -1,10 +1,8 @@
 /**
  * What both of our HTTP transports (httpTransport.ts, sseTransport.ts) need from `node:http`: one
  * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, and
- * the SSE events of a response read with eventsource-parser's callback parser (no web streams),
- * and what arrives checked as JSON-RPC.
+ * the SSE events of a response read with eventsource-parser's callback parser (no web streams).
  */
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -20,8 +18,6 @@ export class HttpRequests {
   constructor(secure: boolean) {
     this._agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true });
   }
-
-  get destroyed(): boolean { return this._destroyed; }
 
   /**
    * One request. A kept-alive socket the server closed just as we reused it fails with
@@ -100,19 +96,4 @@ export function readEvents(res: http.IncomingMessage, onEvent: (event: EventSour
   res.once('end', end);
   res.once('close', end);
   res.once('error', end);
-}
-
-/** A message from the server checked with the SDK's schema, or why it is not one. */
-export function toMessage(value: unknown): JSONRPCMessage | Error {
-  const parsed = JSONRPCMessageSchema.safeParse(value);
-  return parsed.success ? parsed.data : new Error(`the server sent a message that is not JSON-RPC: ${parsed.error.message}`);
-}
-
-/** `toMessage` for an SSE event's data. */
-export function eventToMessage(data: string): JSONRPCMessage | Error {
-  try {
-    return toMessage(JSON.parse(data));
-  } catch {
-    return new Error(`the server sent an event that is not JSON: ${data.slice(0, 200)}`);
-  }
 }

@@ -18,7 +18,8 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type * as http from 'node:http';
-import { eventToMessage, HttpRequests, mediaType, readCapped, readEvents, toMessage } from './httpRequests';
+import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+import { parseMessage, toMessage } from './jsonRpc';
 
 export interface HttpClientTransportOptions {
   /** Sent on every request (the config's `headers`). */
@@ -138,7 +139,7 @@ export class HttpClientTransport implements Transport {
       if (event.id) this._lastEventId = event.id;
       if (event.event && event.event !== 'message') return;
       gotEvents = true;
-      if (event.data) this._deliver(eventToMessage(event.data), waiting);
+      if (event.data) this._deliver(parseMessage(event.data), waiting);
     }, () => {
       for (const id of waiting ?? []) this._unanswered(id);
       onEnd?.(gotEvents);

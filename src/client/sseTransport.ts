@@ -11,7 +11,8 @@
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { eventToMessage, HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+import { parseMessage } from './jsonRpc';
 
 /** An HTTP failure with its status as `code`, as the SDK's SseError has it (transports.ts reads it). */
 export class SseHttpError extends Error {
@@ -82,7 +83,7 @@ export class SseClientTransport implements Transport {
   }
 
   private _deliver(data: string): void {
-    const message = eventToMessage(data);
+    const message = parseMessage(data);
     if (message instanceof Error) this.onerror?.(message);
     else this.onmessage?.(message);
   }

@@ -4,9 +4,9 @@
  * shims such as `npx` start on Windows; stdin closed, then SIGTERM, then SIGKILL on close) with
  * two differences that matter on every call:
  *
- * - A line is checked only for the JSON-RPC envelope, by shape. The SDK's transport parses every
- *   message with its full zod schema and then parses the same result again with the request's own
- *   schema; that second parse (in the SDK's Protocol, which we keep) is the one that matters.
+ * - A line is checked only for the JSON-RPC envelope, by shape (jsonRpc.ts). The SDK's transport
+ *   parses every message with its full zod schema and then parses the same result again with the
+ *   request's own schema; that second parse (in the SDK's Protocol, which we keep) is the one that matters.
  * - Lines are cut from the chunks as they come, without concatenating a growing buffer per chunk.
  *
  * It also keeps what the connection wants to tell the user: the exit code or signal, and stderr
@@ -16,6 +16,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import spawn from 'cross-spawn';
+import { parseMessage } from './jsonRpc';
 
 export interface StdioParams {
   command: string;
@@ -29,18 +30,6 @@ export interface StdioParams {
 /** A line longer than this is not a message we can take; the connection is closed. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CLOSE_STEP_MS = 2000;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isId = (v: unknown) => typeof v === 'string' || typeof v === 'number';
-
-/** The JSON-RPC 2.0 envelope: a request, a notification, a result or an error. */
-export function isJsonRpcMessage(v: unknown): v is JSONRPCMessage {
-  if (!isObject(v) || v.jsonrpc !== '2.0') return false;
-  if (typeof v.method === 'string') return v.id === undefined || isId(v.id);
-  if (!isId(v.id)) return false;
-  if ('result' in v) return isObject(v.result) && !('error' in v);
-  return isObject(v.error) && typeof v.error.code === 'number' && typeof v.error.message === 'string';
-}
 
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -134,14 +123,8 @@ export class StdioTransport implements Transport {
   private _line(raw: string): void {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!line.trim()) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      this.onerror?.(new Error(`the server wrote a line that is not JSON: ${line.slice(0, 200)}`));
-      return;
-    }
-    if (isJsonRpcMessage(value)) this.onmessage?.(value);
-    else this.onerror?.(new Error(`the server wrote JSON that is not a JSON-RPC message: ${line.slice(0, 200)}`));
+    const message = parseMessage(line);
+    if (message instanceof Error) this.onerror?.(message);
+    else this.onmessage?.(message);
   }
 }

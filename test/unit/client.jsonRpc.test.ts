@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { isJsonRpcMessage } from '../../src/client/stdioTransport';
+import { isJsonRpcMessage } from '../../src/client/jsonRpc';
 
-describe('client/stdioTransport envelope check', () => {
+describe('client/jsonRpc envelope check', () => {
   it('takes requests, notifications, results and errors', () => {
     for (const m of [
       { jsonrpc: '2.0', id: 1, method: 'ping' },
@@ -18,6 +18,7 @@ describe('client/stdioTransport envelope check', () => {
       { jsonrpc: '2.0', id: {}, method: 'x' }, { jsonrpc: '2.0', id: 1 }, { jsonrpc: '2.0', id: null, result: {} },
       { jsonrpc: '2.0', id: 1, result: 'done' }, { jsonrpc: '2.0', id: 1, error: { message: 'no code' } },
       { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: 'both' } },
+      { jsonrpc: '2.0', id: 1, method: 'x', params: [1, 2] }, { jsonrpc: '2.0', id: 1, error: { code: 1.5, message: 'fractional' } },
     ]) assert.ok(!isJsonRpcMessage(m), JSON.stringify(m));
   });
 });
