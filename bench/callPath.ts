@@ -6,13 +6,13 @@
  * rotating order, and the ratio is taken within the round.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { McpClientManager } from '../src/client/manager';
+import { McpClientManager, type ManagerOptions } from '../src/client/manager';
 import type { ServerLog } from '../src/client/types';
 import type { ServerConfig } from '../src/config/types';
 import { AuditLog, auditEntryFromCall } from '../src/policy/audit';
@@ -43,9 +43,26 @@ export interface Contender {
 
 export const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
 
+/** A client manager as the benchmarks use it: silent logs, and `options` on top. */
+export function benchManager(options: Partial<ManagerOptions> = {}): McpClientManager {
+  return new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000, ...options });
+}
+
+/** A router whose every call is allowed, for benchmarks about something other than the policy. */
+export const allowAllRouter = (manager: McpClientManager): ToolRouter =>
+  new ToolRouter(managerBackend(manager), { authorize: () => ({ allowed: true, by: 'policy' }) });
+
+/** A bare SDK client connected over the SDK's stdio transport to a stdio config's server. */
+export async function sdkStdioClient(config: ServerConfig): Promise<Client> {
+  if (config.type !== 'stdio') throw new Error('stdio only');
+  const client = new Client({ name: 'bench', version: '0' });
+  await client.connect(new StdioClientTransport({ command: config.command, args: config.args, env: { ...getDefaultEnvironment(), ...config.env } as Record<string, string>, stderr: 'pipe' }));
+  return client;
+}
+
 /** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule, audit log. */
 export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, config: ServerConfig): Contender {
-  const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000 });
+  const manager = benchManager();
   let router: ToolRouter | undefined;
   let audit: AuditLog | undefined;
   let auditDir: string | undefined;
@@ -83,16 +100,16 @@ export const stdioConfig = (server: EchoServer): ServerConfig => ({ type: 'stdio
 
 /** The bare SDK client on its own stdio transport. */
 export function rawSdk(server: EchoServer): Contender {
-  const client = new Client({ name: 'bench', version: '0' });
+  let client: Client | undefined;
   return {
     async start() {
-      await client.connect(new StdioClientTransport({ command: process.execPath, args: server.args, stderr: 'pipe' }));
+      client = await sdkStdioClient(stdioConfig(server));
     },
     async call(text) {
-      const r = await client.callTool({ name: server.tool, arguments: { [server.arg]: text } });
+      const r = await client!.callTool({ name: server.tool, arguments: { [server.arg]: text } });
       if (r.isError) throw new Error('tool error');
     },
-    stop: () => client.close(),
+    stop: async () => { await client?.close(); },
   };
 }
 

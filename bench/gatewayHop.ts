@@ -6,20 +6,18 @@
  * own cost (VS Code brings its own client, neither of these).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { McpClientManager } from '../src/client/manager';
 import { HttpClientTransport } from '../src/client/httpTransport';
 import { Gateway } from '../src/gateway/gateway';
 import { ToolRouter, managerBackend } from '../src/router/router';
-import { quiet, stdioConfig, type Contender, type EchoServer } from './callPath';
+import { benchManager, rawSdk, stdioConfig, type Contender, type EchoServer } from './callPath';
 
 export type HopClient = 'sdk' | 'light';
 
 /** Backend process + manager + router + gateway, and an MCP client connected to the gateway. */
 export function throughGateway(server: EchoServer, client: HopClient): Contender {
-  const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000 });
+  const manager = benchManager();
   const router = new ToolRouter(managerBackend(manager), { authorize: () => ({ allowed: true, by: 'host' }) });
   const gateway = new Gateway({ backend: managerBackend(manager), router, version: '0.0.0', readOnlyHints: () => false });
   const mcp = new Client({ name: 'bench', version: '0' });
@@ -48,19 +46,5 @@ export function throughGateway(server: EchoServer, client: HopClient): Contender
   };
 }
 
-/** The same SDK client straight to a backend process over stdio. */
-export function straight(server: EchoServer): Contender {
-  const mcp = new Client({ name: 'bench', version: '0' });
-  return {
-    async start() {
-      const config = stdioConfig(server);
-      if (config.type !== 'stdio') throw new Error('stdio only');
-      await mcp.connect(new StdioClientTransport({ command: config.command, args: config.args, stderr: 'pipe' }));
-    },
-    async call(text) {
-      const r = await mcp.callTool({ name: server.tool, arguments: { [server.arg]: text } });
-      if (r.isError) throw new Error('tool error');
-    },
-    stop: () => mcp.close(),
-  };
-}
+/** The same SDK client straight to a backend process over stdio: the call-path benchmark's bare SDK. */
+export const straight = rawSdk;

@@ -5,13 +5,12 @@
  * at 10,000 tools as at 200). Then 1,000 calls at once spread over 10 servers, through the router
  * against 10 bare SDK clients, bursts taking turns: all answered, none lost, and the throughput.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import * as path from 'node:path';
-import { McpClientManager, type DesiredServer } from '../src/client/manager';
+import type { DesiredServer } from '../src/client/manager';
 import { namespaceTools } from '../src/client/namespacing';
-import { ToolRouter, managerBackend } from '../src/router/router';
-import { quiet } from './callPath';
+import type { ToolRouter } from '../src/router/router';
+import { allowAllRouter, benchManager, sdkStdioClient } from './callPath';
+import { msSince } from './stats';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(REPO, 'out', 'bench', 'servers', 'tools-sdk.js');
@@ -23,7 +22,6 @@ export const CALLS = 1000;
 const desired = (n: number, tools = TOOLS): DesiredServer[] => Array.from({ length: n }, (_, i) =>
   ({ name: `srv${i}`, sourceKind: 'workspace', config: { type: 'stdio', command: process.execPath, args: [SERVER], env: { TOOL_COUNT: String(tools) } } }));
 
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const gc = (): void => { (globalThis as { gc?: () => void }).gc?.(); };
 
 export interface ScaleFigures {
@@ -59,7 +57,7 @@ async function sdkListed(): Promise<number> {
   const t0 = process.hrtime.bigint();
   const clients = await sdkClients(SERVERS);
   await Promise.all(clients.map((c) => c.listTools()));
-  const t = ms(t0);
+  const t = msSince(t0);
   await Promise.all(clients.map((c) => c.close()));
   return t;
 }
@@ -81,41 +79,35 @@ async function bursts(contenders: Caller[]): Promise<{ answered: number; perSec:
       const c = (b + k) % contenders.length;
       const t0 = process.hrtime.bigint();
       const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => contenders[c](i % CALL_SERVERS, i).catch(() => false)));
-      seconds[c].push(ms(t0) / 1000);
+      seconds[c].push(msSince(t0) / 1000);
       answered[c] = Math.min(answered[c], results.filter(Boolean).length);
     }
   }
   return contenders.map((_, c) => ({ answered: answered[c], perSec: CALLS / seconds[c].sort((x, y) => x - y)[BURSTS >> 1] }));
 }
 
-const sdkClients = (n: number) => Promise.all(desired(n).map(async (d) => {
-  const c = d.config!;
-  if (c.type !== 'stdio') throw new Error('stdio only');
-  const client = new Client({ name: 'bench', version: '0' });
-  await client.connect(new StdioClientTransport({ command: c.command, args: c.args, env: { ...process.env, ...c.env } as Record<string, string>, stderr: 'pipe' }));
-  return client;
-}));
+const sdkClients = (n: number) => Promise.all(desired(n).map((d) => sdkStdioClient(d.config!)));
 
 export async function scale(): Promise<ScaleFigures> {
   gc();
   const heap0 = process.memoryUsage().heapUsed;
-  const manager = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 2000 });
+  const manager = benchManager({ stopGraceMs: 2000 });
   const t0 = process.hrtime.bigint();
   await manager.reconcile(desired(SERVERS));
-  const listed = ms(t0);
+  const listed = msSince(t0);
   const running = manager.names().filter((n) => manager.state(n)?.kind === 'running').length;
   if (running !== SERVERS) throw new Error(`only ${running} of ${SERVERS} servers started`);
   const t1 = process.hrtime.bigint();
   const all = manager.tools();
-  const namespacing = ms(t1);
+  const namespacing = msSince(t1);
   if (all.length < SERVERS * TOOLS) throw new Error(`${all.length} tools listed`);
   gc();
   const heapMb = (process.memoryUsage().heapUsed - heap0) / 1024 / 1024;
 
-  const router = new ToolRouter(managerBackend(manager), { authorize: () => ({ allowed: true, by: 'policy' }) });
+  const router = allowAllRouter(manager);
   const t2 = process.hrtime.bigint();
   router.resolve(all[0].name);
-  const indexMs = ms(t2);
+  const indexMs = msSince(t2);
   const names = all.map((t) => t.name);
   const lookupUs = lookupCost(router, names);
   const lookupSmallUs = lookupCost(router, names.filter((n) => n.startsWith('srv0_')));
@@ -126,9 +118,9 @@ export async function scale(): Promise<ScaleFigures> {
   const sdk = await sdkListed();
 
   // The burst: a fresh set of 10 servers for each side, both up before either is timed.
-  const small = new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 2000 });
+  const small = benchManager({ stopGraceMs: 2000 });
   await small.reconcile(desired(CALL_SERVERS));
-  const smallRouter = new ToolRouter(managerBackend(small), { authorize: () => ({ allowed: true, by: 'policy' }) });
+  const smallRouter = allowAllRouter(small);
   const clients = await sdkClients(CALL_SERVERS);
   const [viaRouter, viaSdk] = await bursts([
     async (s, i) => (await smallRouter.call(`srv${s}_tool_${i % TOOLS}`, { text: `c${i}` }, { origin: 'cli' })).kind === 'ok',
@@ -150,5 +142,5 @@ export function namespacingAlone(): number {
   namespaceTools(refs);
   const t0 = process.hrtime.bigint();
   namespaceTools(refs);
-  return ms(t0);
+  return msSince(t0);
 }

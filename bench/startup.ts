@@ -4,12 +4,10 @@
  * Then what a later window sees: the catalogs cached by the first run listed before any server is
  * up, and with `autoStart: onFirstUse` the first call starting only the server it needs.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CatalogCache, type CacheStorage } from '../src/client/catalogCache';
-import { McpClientManager, type DesiredServer } from '../src/client/manager';
-import { ToolRouter, managerBackend } from '../src/router/router';
-import { quiet, stdioConfig, STDIO_SERVERS } from './callPath';
+import type { DesiredServer } from '../src/client/manager';
+import { allowAllRouter, benchManager, sdkStdioClient, stdioConfig, STDIO_SERVERS } from './callPath';
+import { msSince } from './stats';
 
 export const SERVER_COUNT = 10;
 const EVERYTHING = STDIO_SERVERS.find((s) => s.label === 'server-everything')!;
@@ -17,23 +15,17 @@ const EVERYTHING = STDIO_SERVERS.find((s) => s.label === 'server-everything')!;
 const desired = (): DesiredServer[] => Array.from({ length: SERVER_COUNT }, (_, i) =>
   ({ name: `s${i}`, sourceKind: 'workspace', config: stdioConfig(EVERYTHING) }));
 
-const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
-
 export interface StartFigures { first: number; all: number }
-
-function newManager(cache?: CatalogCache): McpClientManager {
-  return new McpClientManager({ logFor: () => quiet, clientInfo: { name: 'bench', version: '0' }, stopGraceMs: 1000, catalogCache: cache });
-}
 
 /** Switchboard: one reconcile of ten servers; ms to the first running and to all running. */
 export async function switchboardStart(storage?: CacheStorage): Promise<StartFigures> {
   const cache = storage && new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'bench' });
-  const manager = newManager(cache);
+  const manager = benchManager({ catalogCache: cache });
   const t0 = process.hrtime.bigint();
   let first: number | undefined;
-  const sub = manager.onDidChangeState(({ state }) => { if (state.kind === 'running') first ??= ms(t0); });
+  const sub = manager.onDidChangeState(({ state }) => { if (state.kind === 'running') first ??= msSince(t0); });
   await manager.reconcile(desired());
-  const all = ms(t0);
+  const all = msSince(t0);
   sub.dispose();
   const running = manager.names().filter((n) => manager.state(n)?.kind === 'running').length;
   if (running !== SERVER_COUNT) throw new Error(`only ${running} of ${SERVER_COUNT} servers started`);
@@ -48,15 +40,12 @@ export async function sdkStart(): Promise<StartFigures> {
   const t0 = process.hrtime.bigint();
   let first: number | undefined;
   const clients = await Promise.all(desired().map(async (d) => {
-    const client = new Client({ name: 'bench', version: '0' });
-    const config = d.config!;
-    if (config.type !== 'stdio') throw new Error('stdio only');
-    await client.connect(new StdioClientTransport({ command: config.command, args: config.args, stderr: 'pipe' }));
+    const client = await sdkStdioClient(d.config!);
     await client.listTools();
-    first ??= ms(t0);
+    first ??= msSince(t0);
     return client;
   }));
-  const all = ms(t0);
+  const all = msSince(t0);
   await Promise.all(clients.map((c) => c.close()));
   return { first: first!, all };
 }
@@ -75,14 +64,14 @@ export interface LaterWindow {
 export async function laterWindow(storage: CacheStorage): Promise<LaterWindow> {
   const t0 = process.hrtime.bigint();
   const cache = new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'bench' });
-  const manager = newManager(cache);
+  const manager = benchManager({ catalogCache: cache });
   await manager.reconcile(desired(), { autoStart: 'onFirstUse' });
   const toolsListed = manager.tools().length;
-  const cachedListed = ms(t0);
-  const router = new ToolRouter(managerBackend(manager), { authorize: () => ({ allowed: true, by: 'policy' }) });
+  const cachedListed = msSince(t0);
+  const router = allowAllRouter(manager);
   const t1 = process.hrtime.bigint();
   const out = await router.call('s3_echo', { message: 'first' }, { origin: 'cli' });
-  const firstCall = ms(t1);
+  const firstCall = msSince(t1);
   if (out.kind !== 'ok') throw new Error(`first call: ${out.kind}`);
   const runningAfter = manager.names().filter((n) => manager.state(n)?.kind === 'running').length;
   router.dispose();

@@ -18,3 +18,6 @@ export function show(f: Figure | undefined, unit: string, digits = 1): string {
 export function pairedRatio(a: readonly number[], b: readonly number[]): Figure {
   return figure(a.map((v, i) => v / b[i]));
 }
+
+/** Milliseconds since `t0` (a `process.hrtime.bigint()`). */
+export const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
