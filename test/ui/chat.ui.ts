@@ -13,9 +13,14 @@ async function send(page: Page, input: Locator, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Fails with what the chat shows when `text` does not appear in the last response. */
-async function waitForResponse(chat: Locator, text: string | RegExp, timeout = 30000): Promise<string> {
-  const response = chat.locator('.interactive-response').last();
+/**
+ * Fails with what the chat shows when `text` does not appear in the response: the `index`th one,
+ * or the last. A request just sent needs its index: until its response appears, "the last" is
+ * the previous one, which may well hold `text` already.
+ */
+async function waitForResponse(chat: Locator, text: string | RegExp, timeout = 30000, index?: number): Promise<string> {
+  const responses = chat.locator('.interactive-response');
+  const response = index === undefined ? responses.last() : responses.nth(index);
   try {
     await response.getByText(text).first().waitFor({ timeout });
   } catch {
@@ -59,10 +64,11 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
 
   // 3. Always Allow: the next call runs on our rule, without a card.
   await always.click();
+  const earlier = await chat.locator('.interactive-response').count();
   await send(page, input, '@switchboard use everything_get-sum with 5 and 6');
-  const second = await waitForResponse(chat, /The tool answered:/);
+  const second = await waitForResponse(chat, /The tool answered:/, 30000, earlier);
   if (!second.includes('Allowed by your rule for "get-sum" (always)')) throw new Error(`the second call does not say which rule allowed it:\n${second}`);
   if (!second.includes('11')) throw new Error(`the second answer lacks the tool's result:\n${second}`);
-  if (await chat.locator('.interactive-response').last().locator('.monaco-button', { hasText: 'Allow in this Session' }).count()) throw new Error('a card came back after Always Allow');
+  if (await chat.locator('.interactive-response').nth(earlier).locator('.monaco-button', { hasText: 'Allow in this Session' }).count()) throw new Error('a card came back after Always Allow');
   log('after Always Allow the next call ran on the rule, with no card');
 }
