@@ -50,15 +50,21 @@ const bundle = {
   plugins: [zodEnglishOnly],
 };
 
+/** The shipped extension; test/unit/activationPath.test.ts builds it too, to check what activation loads. */
+const extension = { ...bundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] };
+
 async function main() {
   const builds = [
-    { ...bundle, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+    extension,
     { ...bundle, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
     {
       // Tests and fixtures run unbundled from out/ so each file keeps its own module identity.
       entryPoints: [...tsFiles('src'), ...tsFiles('test'), ...tsFiles('bench')],
       outdir: 'out', outbase: '.', platform: 'node', target: 'node20', format: 'cjs',
       sourcemap: 'inline', logLevel: 'warning',
+      // `import()` of our own modules (the lazy parts of activation) becomes a `require` in a
+      // promise, as in the bundle; left as is, Node would resolve './x' as an ES module and fail.
+      supported: { 'dynamic-import': false },
     },
   ];
   if (watch) {
@@ -76,4 +82,6 @@ async function main() {
   fs.chmodSync('dist/cli.js', 0o755);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+
+module.exports = { extension };

@@ -19,7 +19,8 @@ import { AuditLog, auditEntryFromCall } from '../src/policy/audit';
 import { createAuthorizer } from '../src/policy/authorizer';
 import { allowToolRule } from '../src/policy/rules';
 import { RuleStore } from '../src/policy/ruleStore';
-import { ToolRouter, managerBackend } from '../src/router/router';
+import { managerBackend } from '../src/router/backend';
+import { ToolRouter } from '../src/router/router';
 
 const REPO = path.resolve(__dirname, '..', '..');
 

@@ -10,7 +10,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { HttpClientTransport } from '../src/client/httpTransport';
 import { Gateway } from '../src/gateway/gateway';
-import { ToolRouter, managerBackend } from '../src/router/router';
+import { managerBackend } from '../src/router/backend';
+import { ToolRouter } from '../src/router/router';
 import { benchManager, rawSdk, stdioConfig, type Contender, type EchoServer } from './callPath';
 
 export type HopClient = 'sdk' | 'light';

@@ -15,11 +15,18 @@ const EVERYTHING = STDIO_SERVERS.find((s) => s.label === 'server-everything')!;
 const desired = (): DesiredServer[] => Array.from({ length: SERVER_COUNT }, (_, i) =>
   ({ name: `s${i}`, sourceKind: 'workspace', config: stdioConfig(EVERYTHING) }));
 
+/** A window's cache over the shared storage, opened with its key as the editor opens it. */
+async function openCache(storage: CacheStorage): Promise<CatalogCache> {
+  const cache = new CatalogCache(storage, { writeDelayMs: 60_000 });
+  await cache.open('bench');
+  return cache;
+}
+
 export interface StartFigures { first: number; all: number }
 
 /** Switchboard: one reconcile of ten servers; ms to the first running and to all running. */
 export async function switchboardStart(storage?: CacheStorage): Promise<StartFigures> {
-  const cache = storage && new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'bench' });
+  const cache = storage && await openCache(storage);
   const manager = benchManager({ catalogCache: cache });
   const t0 = process.hrtime.bigint();
   let first: number | undefined;
@@ -63,7 +70,7 @@ export interface LaterWindow {
 /** A later window with `onFirstUse`: the cache lists everything at once, a call starts one server. */
 export async function laterWindow(storage: CacheStorage): Promise<LaterWindow> {
   const t0 = process.hrtime.bigint();
-  const cache = new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'bench' });
+  const cache = await openCache(storage);
   const manager = benchManager({ catalogCache: cache });
   await manager.reconcile(desired(), { autoStart: 'onFirstUse' });
   const toolsListed = manager.tools().length;

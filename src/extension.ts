@@ -4,7 +4,6 @@ import { BUNDLE_START } from './activationClock';
 import * as vscode from 'vscode';
 import type { CatalogCache } from './client/catalogCache';
 import type { McpClientManager } from './client/manager';
-import type { ToolRouter } from './router/router';
 import { ServersTreeProvider } from './views/serversTree';
 import { registerCommands } from './vscode/commands';
 import { FailureNotifier } from './vscode/failureNotifier';
@@ -12,8 +11,8 @@ import { ServerLogs } from './vscode/logs';
 import { RESOURCE_SCHEME, ResourceDocumentProvider } from './vscode/resourceDocuments';
 import { ServersFeature } from './vscode/serversFeature';
 import { GatewayFeature } from './vscode/gatewayFeature';
-import type { PermissionsFeature } from './vscode/permissions';
 import { ServersStatusBar } from './vscode/statusBar';
+import type { ToolAccess } from './vscode/toolAccess';
 import { ToolsFeature } from './vscode/toolsFeature';
 
 /** What `activate` returns; integration tests use it to look inside. */
@@ -30,9 +29,11 @@ export interface SwitchboardApi {
   ready: Promise<void>;
   /** Where this extension's log channels are written (one `<channel>.log` each). */
   logUri: vscode.Uri;
-  /** Every tool call goes through this router (policy, schema guard, audit). */
-  router: ToolRouter;
-  permissions: PermissionsFeature;
+  /**
+   * The router every tool call goes through (policy, schema guard, audit) and the permission
+   * rules, loaded on first use; this loads them now.
+   */
+  toolAccess(): Promise<ToolAccess>;
   /** `@switchboard`: tests follow its requests through `onDidFinishRequest`. */
   chat: ToolsFeature['chat'];
   /** The local MCP endpoint Copilot reaches the tools through. */
@@ -40,7 +41,7 @@ export interface SwitchboardApi {
 }
 
 let servers: ServersFeature | undefined;
-let flushAudit: (() => Promise<void>) | undefined;
+let tools: ToolsFeature | undefined;
 
 export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const activateStart = performance.now();
@@ -57,10 +58,10 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   context.subscriptions.push(new FailureNotifier(manager, (command, server) => void vscode.commands.executeCommand(command, server)));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, new ResourceDocumentProvider(manager)));
   context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload() }));
-  const tools = new ToolsFeature(context, manager, feature.schemaGuard, logs);
-  context.subscriptions.push(tools);
-  flushAudit = () => tools.permissions.audit.flush();
-  const gateway = new GatewayFeature(context, manager, tools.router, logs);
+  const toolsFeature = new ToolsFeature(context, manager, () => feature.schemaGuard(), logs);
+  tools = toolsFeature;
+  context.subscriptions.push(toolsFeature);
+  const gateway = new GatewayFeature(context, manager, toolsFeature, logs);
   context.subscriptions.push(gateway);
   const setHasServers = () => void vscode.commands.executeCommand('setContext', 'switchboard.hasServers', manager.names().length > 0);
   context.subscriptions.push(manager.onDidChangeServers(setHasServers));
@@ -68,13 +69,14 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   const ready = feature.reload().then(() => { setHasServers(); tree.refresh(); });
   return {
     timing: { loadMs: BUNDLE_LOADED - BUNDLE_START, activateMs: performance.now() - activateStart },
-    manager, catalogCache: feature.catalogCache, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri, router: tools.router, permissions: tools.permissions, chat: tools.chat, gateway: gateway.gateway,
+    manager, catalogCache: feature.catalogCache, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri,
+    toolAccess: () => toolsFeature.access(), chat: toolsFeature.chat, gateway: gateway.gateway,
   };
 }
 
 /** VS Code waits for this promise, briefly: stop every server so no child process outlives us, and write the audit lines still waiting. */
 export async function deactivate(): Promise<void> {
-  await Promise.all([servers?.shutdown(), flushAudit?.()]);
+  await Promise.all([servers?.shutdown(), tools?.flush()]);
 }
 
 /** Every module of the bundle has evaluated by now: this is the last top-level line. */

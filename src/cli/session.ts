@@ -52,7 +52,7 @@ export async function openSession(
   // One guard for the SDK clients' output checks and the router's input checks: each schema compiles once.
   const guard = new SchemaGuard();
   const manager = new McpClientManager({
-    logFor: log, clientInfo: { name: 'mcp-switchboard-cli', version: '0.1.0' }, prepareEnv: createEnvPreparer(), jsonSchemaValidator: guard,
+    logFor: log, clientInfo: { name: 'mcp-switchboard-cli', version: '0.1.0' }, prepareEnv: createEnvPreparer(), jsonSchemaValidator: () => guard,
   });
   return {
     manager,

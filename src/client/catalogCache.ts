@@ -7,13 +7,11 @@
  * catalog is stored, never an env, header or argument value; and since a resolved configuration
  * can hold a secret (an API key from an input), the HMAC's key is itself a secret the editor keeps
  * in SecretStorage: someone who can read the workspace state cannot test guesses against it.
- * Until it has that key the cache is inert (nothing read, nothing kept).
+ * Until it has that key the cache is inert (nothing read, nothing kept): `open` gives it the key
+ * and reads what is stored.
  * Writes are gathered (a burst of list_changed costs one write), and a server whose catalog is
  * larger than the cap is not kept at all: a cache must not make the workspace state huge.
  */
-import {
-  ImplementationSchema, PromptSchema, ResourceSchema, ResourceTemplateSchema, ServerCapabilitiesSchema, ToolSchema,
-} from '@modelcontextprotocol/sdk/types.js';
 import { createHmac } from 'node:crypto';
 import type { IDisposable } from '../common/lifecycle';
 import { fingerprint } from '../config/diff';
@@ -32,8 +30,6 @@ export interface CatalogCacheOptions {
   writeDelayMs?: number;
   /** Told about entries left out and writes that failed. */
   onProblem?: (message: string) => void;
-  /** The HMAC key of the entries' keys, when known up front; see `setHashKey`. */
-  hashKey?: string;
 }
 
 export const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 * 1024;
@@ -49,23 +45,28 @@ export function cacheKey(server: ResolvedServer, hashKey: string): string {
 
 /** See the file comment. */
 export class CatalogCache implements IDisposable {
-  private readonly _entries: Map<string, Entry>;
+  private _entries = new Map<string, Entry>();
   /** Catalogs recorded since the last write; measured and stored when the write happens. */
   private readonly _pending = new Map<string, Entry>();
   private _keys = new WeakMap<ResolvedServer, string>();
   private _hashKey?: string;
+  private _read?: Promise<void>;
   private _dirty = false;
   private _timer?: NodeJS.Timeout;
   private _writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly _storage: CacheStorage, private readonly _opts: CatalogCacheOptions = {}) {
-    this._entries = readStored(_storage.get());
-    this._hashKey = _opts.hashKey;
-  }
+  constructor(private readonly _storage: CacheStorage, private readonly _opts: CatalogCacheOptions = {}) {}
 
-  /** Sets the HMAC key (from SecretStorage); entries made with another key no longer match. */
-  setHashKey(key: string): void {
-    this._hashKey = key;
+  /**
+   * Keys entries with `hashKey` (the secret from SecretStorage) from now on, having read the stored
+   * catalogs the first time; entries made with another key do not match. Until the first call
+   * resolves the cache is inert.
+   */
+  async open(hashKey: string): Promise<void> {
+    // Nothing can be added while there is no key, so what is read replaces nothing.
+    this._read ??= readStored(this._storage.get()).then((entries) => { this._entries = entries; });
+    await this._read;
+    this._hashKey = hashKey;
     this._keys = new WeakMap();
   }
 
@@ -157,32 +158,16 @@ function catalogOnly(c: ServerCatalog): ServerCatalog {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The stored entries that still parse as catalogs; anything else (an old format, a hand edit) is ignored. */
-function readStored(value: unknown): Map<string, Entry> {
+async function readStored(value: unknown): Promise<Map<string, Entry>> {
   const entries = new Map<string, Entry>();
   if (!isObject(value) || value.format !== FORMAT || !isObject(value.servers)) return entries;
-  for (const [name, entry] of Object.entries(value.servers)) {
-    if (!isObject(entry) || typeof entry.key !== 'string') continue;
+  const stored = Object.entries(value.servers).filter((e): e is [string, Record<string, unknown> & { key: string }] => isObject(e[1]) && typeof e[1].key === 'string');
+  if (!stored.length) return entries;
+  // Only now, with catalogs to check: the SDK's schemas cost more to load than the rest of the extension.
+  const { parseCatalog } = await import('./catalogCheck');
+  for (const [name, entry] of stored) {
     const catalog = parseCatalog(entry.catalog);
     if (catalog) entries.set(name, { key: entry.key, catalog });
   }
   return entries;
-}
-
-/** Checked with the SDK's own schemas, so a cached catalog is as well-formed as a listed one. */
-function parseCatalog(value: unknown): ServerCatalog | undefined {
-  if (!isObject(value)) return undefined;
-  const tools = ToolSchema.array().safeParse(value.tools);
-  const resources = ResourceSchema.array().safeParse(value.resources);
-  const templates = ResourceTemplateSchema.array().safeParse(value.resourceTemplates);
-  const prompts = PromptSchema.array().safeParse(value.prompts);
-  if (!tools.success || !resources.success || !templates.success || !prompts.success) return undefined;
-  const info = ImplementationSchema.safeParse(value.serverInfo);
-  const caps = ServerCapabilitiesSchema.safeParse(value.capabilities);
-  return {
-    serverInfo: info.success ? info.data : undefined,
-    capabilities: caps.success ? caps.data : undefined,
-    instructions: typeof value.instructions === 'string' ? value.instructions : undefined,
-    protocolVersion: typeof value.protocolVersion === 'string' ? value.protocolVersion : undefined,
-    tools: tools.data, resources: resources.data, resourceTemplates: templates.data, prompts: prompts.data,
-  };
 }

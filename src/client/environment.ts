@@ -2,7 +2,6 @@
  * The environment a stdio server is started with: the SDK's minimal default environment, then the
  * envFile, then the configured `env`, with PATH appended rather than replaced (platform.ts).
  */
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { loadEnvFile } from '../config/envFile';
 import type { StdioServerConfig } from '../config/types';
 import { homedir } from 'node:os';
@@ -33,6 +32,8 @@ export function createEnvPreparer(opts: EnvironmentOptions = {}): (config: Stdio
       if ('error' in loaded) throw new Error(loaded.error);
       fromEnvFile = loaded.env;
     }
+    // Loaded here, as a server starts: the SDK's stdio module brings its message schemas along.
+    const { getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     return buildServerEnv({
       base: getDefaultEnvironment(),
       configured: config.env,

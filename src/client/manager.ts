@@ -7,7 +7,7 @@ import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { diffServers, type ServerDiff } from '../config/diff';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
 import type { CatalogCache } from './catalogCache';
-import { McpServerConnection } from './connection';
+import type { McpServerConnection } from './connection';
 import { namespaceTools, refKey } from './namespacing';
 import { RestartPolicy } from './restartPolicy';
 import { describeFailure, stopped, waitsToRun } from './state';
@@ -29,8 +29,11 @@ export interface ManagerOptions {
   prepareEnv?: (config: StdioServerConfig, server: string) => Promise<Record<string, string>>;
   restartPolicy?: () => RestartPolicy;
   stopGraceMs?: number;
-  /** Shared by every connection's SDK client (see `ConnectionOptions.jsonSchemaValidator`). */
-  jsonSchemaValidator?: jsonSchemaValidator;
+  /**
+   * Shared by every connection's SDK client (see `ConnectionOptions.jsonSchemaValidator`); asked
+   * for once, with the first server that runs, so a host with no servers never loads one.
+   */
+  jsonSchemaValidator?: () => jsonSchemaValidator | Promise<jsonSchemaValidator>;
   /** Last known catalogs: read for servers that have not listed theirs yet, written as they do. */
   catalogCache?: CatalogCache;
 }
@@ -47,6 +50,12 @@ export type AutoStart = boolean | 'onFirstUse';
 /** Why a server a caller needs is not running, or `undefined` when it runs. */
 export type StartOnUseResult = { running: true } | { running: false; state?: ServerState; message: string };
 
+/** What making a connection needs, loaded with the first server that runs: the SDK client is large. */
+interface ConnectionKit {
+  Connection: typeof McpServerConnection;
+  validator?: jsonSchemaValidator;
+}
+
 interface Entry {
   desired: DesiredServer;
   /** The resolved definition, one object for the entry's life (the cache keys by it). */
@@ -58,6 +67,7 @@ interface Entry {
 export class McpClientManager extends Disposable implements IServerRegistry {
   private readonly _entries = new Map<string, Entry>();
   private _tools?: NamespacedTool[];
+  private _kit?: Promise<ConnectionKit>;
 
   private readonly _onDidChangeState = this._register(new Emitter<StateChange>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -78,8 +88,12 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     const next = new Map(desired.map((d) => [d.name, d]));
     const previous = new Map([...this._entries].map(([name, e]) => [name, e.desired]));
     const result = diffServers(previous, next);
-    await Promise.all([...result.removed, ...result.changed].map((name) => this._remove(name, this._entries.get(name)!)));
-    for (const name of [...result.added, ...result.changed]) this._add(next.get(name)!);
+    const adding = [...result.added, ...result.changed].map((name) => next.get(name)!);
+    const [kit] = await Promise.all([
+      adding.some(runs) ? this._loadKit() : undefined,
+      ...[...result.removed, ...result.changed].map((name) => this._remove(name, this._entries.get(name)!)),
+    ]);
+    for (const desired of adding) this._add(desired, kit);
     if (result.added.length || result.removed.length || result.changed.length) {
       this._tools = undefined;
       this._onDidChangeServers.fire();
@@ -191,20 +205,27 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     return e.conn;
   }
 
-  private _add(desired: DesiredServer): void {
+  private _loadKit(): Promise<ConnectionKit> {
+    this._kit ??= Promise.all([import('./connection'), this._opts.jsonSchemaValidator?.()])
+      .then(([{ McpServerConnection: Connection }, validator]) => ({ Connection, validator }));
+    return this._kit;
+  }
+
+  /** `kit` is there whenever `desired` runs (see `reconcile`). */
+  private _add(desired: DesiredServer, kit: ConnectionKit | undefined): void {
     const store = new DisposableStore();
     const entry: Entry = { desired, store };
     this._entries.set(desired.name, entry);
-    if (!desired.config || desired.hold) return;
+    if (!runs(desired) || !kit) return;
     const def: ResolvedServer = { name: desired.name, sourceKind: desired.sourceKind, config: desired.config };
     entry.def = def;
-    const conn = store.add(new McpServerConnection(def, {
+    const conn = store.add(new kit.Connection(def, {
       log: this._opts.logFor(desired.name),
       clientInfo: this._opts.clientInfo,
       prepareEnv: this._opts.prepareEnv && ((c) => this._opts.prepareEnv!(c, desired.name)),
       restartPolicy: this._opts.restartPolicy?.(),
       stopGraceMs: this._opts.stopGraceMs,
-      jsonSchemaValidator: this._opts.jsonSchemaValidator,
+      jsonSchemaValidator: kit.validator,
     }));
     entry.conn = conn;
     // The catalog is cached once the server runs (its first full listing) and after each change.
@@ -228,6 +249,11 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     if (entry.conn) await entry.conn.stop('removed');
     entry.store.dispose();
   }
+}
+
+/** A server with a configuration and nothing holding it back gets a connection. */
+function runs(desired: DesiredServer): desired is DesiredServer & { config: ServerConfig } {
+  return !!desired.config && !desired.hold;
 }
 
 /** `p`, or as soon as `signal` aborts, whichever comes first (the start itself goes on). */

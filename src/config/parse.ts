@@ -10,10 +10,9 @@ import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type 
 import { SETTING_SERVERS } from './paths';
 import { LineIndex, ZERO_RANGE } from './ranges';
 import { TOP_LEVEL_KEYS } from './schema';
-import type { ConfigError, ConfigSource, ParsedConfig, ServerConfig, SourceRange } from './types';
-import {
-  formatJsonPath, isPlainObject, suggestKey, validateInputs, validateServerEntry, type JsonPath, type ValueIssue,
-} from './validate';
+import { emptyConfig, type ConfigError, type ConfigSource, type ParsedConfig, type ServerConfig, type SourceRange } from './types';
+import { formatJsonPath, type JsonPath } from './jsonPath';
+import { isPlainObject, suggestKey, validateInputs, validateServerEntry, type ValueIssue } from './validate';
 import { listVariables } from './variables';
 
 /** Collects findings for one source and renders their messages with the path in front. */
@@ -21,7 +20,7 @@ class Report {
   readonly result: ParsedConfig;
 
   constructor(source: ConfigSource, private readonly _root: string) {
-    this.result = { source, servers: [], inputs: [], errors: [], invalidServers: [] };
+    this.result = emptyConfig(source);
   }
 
   add(issue: ValueIssue, range: SourceRange, server?: string): ConfigError {

@@ -101,3 +101,8 @@ export interface ParsedConfig {
    */
   invalidServers: { name: string; errors: ConfigError[] }[];
 }
+
+/** A source with no servers, inputs or findings. */
+export function emptyConfig(source: ConfigSource): ParsedConfig {
+  return { source, servers: [], inputs: [], errors: [], invalidServers: [] };
+}

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import {
   INPUT_KEYS, REMOTE_KEYS, SERVER_TYPES, STDIO_KEYS, inputSchema, remoteServerSchema, stdioServerSchema,
 } from './schema';
+import type { JsonPath } from './jsonPath';
 import type { InputDefinition, ServerConfig } from './types';
-
-export type JsonPath = (string | number)[];
 
 /** One finding about a value, before it is tied to a file position. */
 export interface ValueIssue {
@@ -23,22 +22,6 @@ export interface ValueIssue {
 }
 
 type ZodIssue = z.core.$ZodIssue;
-
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
-/**
- * `servers.weather.args[1]`; keys that are not plain identifiers are quoted, so a server named
- * `my.server` reads `servers["my.server"]` instead of looking like two levels.
- */
-export function formatJsonPath(path: JsonPath, root = ''): string {
-  let out = root;
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
 
 /** A short phrase for what a value is, for "expected X, got Y" messages. */
 export function describeValue(value: unknown): string {

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import type { ServerConfig } from './types';
-import { formatJsonPath, type JsonPath } from './validate';
+import { formatJsonPath, type JsonPath } from './jsonPath';
 
 const VARIABLE = /\$\{([^}]*)\}/g;
 

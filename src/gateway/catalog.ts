@@ -7,15 +7,14 @@
  * Tool calls are not routed here: they go through the ToolRouter, with its checks and policy.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  ErrorCode, McpError,
-  type GetPromptResult, type Prompt, type ReadResourceResult, type Resource, type ResourceTemplate, type Tool,
+import type {
+  ErrorCode, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { createHash } from 'node:crypto';
 import { namespaceTools, refKey } from '../client/namespacing';
 import type { NamespacedTool, ServerCatalog } from '../client/types';
 import { canonicalJson } from '../config/diff';
-import type { RouterBackend } from '../router/router';
+import type { RouterBackend } from '../router/backend';
 
 /** `_meta` keys naming where a served item comes from (the server, and its own name there). */
 export const META_SERVER = 'switchboard/server';
@@ -81,14 +80,14 @@ export class GatewayCatalog {
    */
   async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
     const server = this._resourceOwner(uri);
-    if (!server) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+    if (!server) throw await mcpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
     return (await this._client(server, signal)).readResource({ uri }, this._backend.requestOptions(server, signal));
   }
 
   /** Renders a prompt on its server, under the server's own name for it. */
   async getPrompt(name: string, args: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
     const served = this._prompts().find((p) => p.prompt.name === name);
-    if (!served) throw new McpError(ErrorCode.InvalidParams, `No prompt named "${name}" is available.`);
+    if (!served) throw await mcpError('InvalidParams', `No prompt named "${name}" is available.`);
     const client = await this._client(served.server, signal);
     return client.getPrompt({ name: served.raw, arguments: args }, this._backend.requestOptions(served.server, signal));
   }
@@ -142,9 +141,19 @@ export class GatewayCatalog {
   private async _client(server: string, signal?: AbortSignal): Promise<Client> {
     const started = await this._backend.startOnUse?.(server, signal);
     const client = this._backend.clientFor(server);
-    if (!client) throw new McpError(ErrorCode.InternalError, started && !started.running ? started.message : `MCP server "${server}" is not running.`);
+    if (!client) throw await mcpError('InternalError', started && !started.running ? started.message : `MCP server "${server}" is not running.`);
     return client;
   }
+}
+
+/**
+ * The SDK's error for a request the gateway cannot answer. Its module is loaded here, not with
+ * this file: the gateway makes its catalog at activation, long before any session (and the SDK
+ * that serves one) exists, and these errors only arise inside a session.
+ */
+async function mcpError(code: number | keyof typeof ErrorCode, message: string, data?: unknown): Promise<Error> {
+  const sdk = await import('@modelcontextprotocol/sdk/types.js');
+  return new sdk.McpError(typeof code === 'number' ? code : sdk.ErrorCode[code], message, data);
 }
 
 /**

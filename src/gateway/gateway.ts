@@ -6,19 +6,20 @@
  *
  * Nothing reaches the SDK transport before the HTTP gate (http.ts) let it through: the listener
  * is bound to loopback only, yet any local process or a browser page could still try to talk to it.
+ * The SDK's server side (session.ts) is loaded with the first session, not when listening starts.
  */
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
-import type { RouterBackend } from '../router/router';
+import type { RouterBackend } from '../router/backend';
 import { GatewayCatalog, SERVED_KINDS, type CatalogOptions, type ServedKind } from './catalog';
 import { checkAccess, DEFAULT_MAX_BODY_BYTES, MCP_PATH, newToken, readJsonBody, refuse, requestPath, type Refusal } from './http';
-import { createSessionServer, type GatewayLog, type GatewayRouter } from './session';
+import type * as SessionModule from './session';
+import type { GatewayLog, GatewayRouter } from './session';
 
 /** The only interface the gateway ever listens on. */
 export const GATEWAY_HOST = '127.0.0.1';
@@ -174,7 +175,8 @@ export class Gateway extends Disposable {
       const read = await readJsonBody(req, this._opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
       if ('refusal' in read) return refuse(res, read.refusal, { close: read.refusal.status === 413 });
       if (session) return session.transport.handleRequest(req, res, read.body);
-      if (isInitializeRequest(read.body)) return this._open(req, res, read.body);
+      const sdk = await import('./session');
+      if (sdk.isInitializeRequest(read.body)) return this._open(sdk, req, res, read.body);
       return refuse(res, { status: 400, code: -32000, message: 'Bad Request: no Mcp-Session-Id; start a session with initialize' });
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
@@ -184,12 +186,12 @@ export class Gateway extends Disposable {
     return refuse(res, { status: 405, code: -32000, message: 'Method not allowed', headers: { Allow: 'GET, POST, DELETE' } });
   }
 
-  private async _open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async _open(sdk: typeof SessionModule, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const busy: Refusal | undefined = this._store.isDisposed ? { status: 503, code: -32000, message: 'The gateway is shutting down' }
       : this._sessions.size >= (this._opts.maxSessions ?? 64) ? { status: 503, code: -32000, message: 'Too many open sessions' } : undefined;
     if (busy) return refuse(res, busy);
-    const server = createSessionServer({ catalog: this._catalog, router: this._opts.router, version: this._opts.version, log: this._log });
-    const transport = new StreamableHTTPServerTransport({
+    const server = sdk.createSessionServer({ catalog: this._catalog, router: this._opts.router, version: this._opts.version, log: this._log });
+    const transport = new sdk.StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       // Registered at initialize, before the response goes out, so the client's next request finds it.
       onsessioninitialized: (sid) => {

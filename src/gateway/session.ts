@@ -2,6 +2,9 @@
  * One MCP session of the gateway: a low-level SDK `Server` whose handlers answer from the shared
  * catalog and send every tool call through the router. The SDK wants one Server per transport,
  * and each Streamable HTTP session has its own transport, so each session gets one of these.
+ *
+ * The gateway loads this module when its first session begins, and everything of the SDK it
+ * needs comes through here: a window whose MCP host never connects does not load the SDK's server.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -12,6 +15,9 @@ import {
 import { errorMessage } from '../common/async';
 import type { CallOptions, ToolCallOutcome } from '../router/types';
 import type { GatewayCatalog } from './catalog';
+
+export { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+export { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 
 /** The name the gateway reports as its serverInfo. */
 export const GATEWAY_SERVER_NAME = 'mcp-switchboard-gateway';

@@ -6,41 +6,19 @@
  * one listed from its cached catalog (start on first use), bounded by its start timeout; any
  * other stopped or failed server is answered at once.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createHash } from 'node:crypto';
 import { errorMessage } from '../common/async';
 import { Disposable, Emitter } from '../common/lifecycle';
 import { canonicalJson } from '../config/diff';
-import type { McpClientManager, StartOnUseResult } from '../client/manager';
 import { sanitizePrefix } from '../client/namespacing';
 import { describeState } from '../client/state';
-import type { IServerRegistry, NamespacedTool } from '../client/types';
+import type { NamespacedTool } from '../client/types';
+import type { RouterBackend } from './backend';
 import { toModelResult, type ConversionLimits, type ModelResult } from './results';
 import { SchemaGuard } from './schemaGuard';
 import type { AuthorizationOutcome, Authorizer, CallOptions, CallOrigin, CallRecord, OutcomeKind, PendingToolCall, ToolCallOutcome } from './types';
-
-/** What the router needs from the client side; the manager provides it through `managerBackend`. */
-export interface RouterBackend {
-  registry: IServerRegistry;
-  /** The live SDK client of a running server. */
-  clientFor(server: string): Client | undefined;
-  /** The server's per-request options (its timeout) with the caller's signal. */
-  requestOptions(server: string, signal?: AbortSignal): RequestOptions;
-  /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
-  startOnUse?(server: string, signal?: AbortSignal): Promise<StartOnUseResult>;
-}
-
-/** Adapts the client manager: a server's client and timeout come from its current connection. */
-export function managerBackend(manager: McpClientManager): RouterBackend {
-  return {
-    registry: manager,
-    clientFor: (server) => manager.connection(server)?.client,
-    requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
-    startOnUse: (server, signal) => manager.startOnUse(server, signal),
-  };
-}
 
 export interface RouterOptions {
   authorize?: Authorizer;

@@ -21,15 +21,14 @@
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { errorMessage } from '../common/async';
-import { Disposable } from '../common/lifecycle';
+import { Disposable, type IDisposable } from '../common/lifecycle';
 import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
-import type { ToolRouter } from '../router/router';
 import { isStaleAsk } from '../policy/policy';
 import type { Decision } from '../policy/types';
 import { resultText, toToolResult } from './toolResults';
 import { gatewayDefinitionId } from './gatewayFeature';
-import type { PermissionsFeature } from './permissions';
+import type { ToolAccess } from './toolAccess';
 
 export const PARTICIPANT_ID = 'switchboard.chat';
 /** Run by the "Always Allow …" button a response ends with, with the namespaced tool name. */
@@ -61,10 +60,8 @@ export class ChatFeature extends Disposable {
 
   private readonly _gatewayId: string;
 
-  constructor(
-    context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _router: ToolRouter,
-    private readonly _permissions: PermissionsFeature,
-  ) {
+  /** `access` gives the router and the policy, loading them the first time (see ToolsFeature). */
+  constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _access: () => Promise<ToolAccess>) {
     super();
     this._gatewayId = gatewayDefinitionId(context.extension.id);
     this._register(vscode.commands.registerCommand(ALLOW_ALWAYS_COMMAND, (name: string) => this._allowAlways(name)));
@@ -79,9 +76,7 @@ export class ChatFeature extends Disposable {
     // an "Always Allow" button, so the next call needs no card.
     const carded = new Set<string>();
     const sentToEditor = new Set<string>();
-    const sub = this._router.onDidCall((r) => {
-      if (r.origin === 'gateway' && r.authorization?.allowed && r.authorization.by === 'host' && r.outcome === 'ok' && sentToEditor.has(r.name)) carded.add(r.name);
-    });
+    let sub: IDisposable | undefined;
     try {
       const all = this._manager.tools();
       if (!all.length) {
@@ -89,12 +84,16 @@ export class ChatFeature extends Disposable {
         stream.button({ command: 'switchboard.showServers', title: 'Show Servers' });
         return {};
       }
+      const access = await this._access();
+      sub = access.router.onDidCall((r) => {
+        if (r.origin === 'gateway' && r.authorization?.allowed && r.authorization.by === 'host' && r.outcome === 'ok' && sentToEditor.has(r.name)) carded.add(r.name);
+      });
       const preferred = vscode.workspace.getConfiguration('switchboard').get<string[]>('chat.servers') ?? [];
       const selection = selectTools(all, request.prompt, { preferredServers: preferred });
       record.offered = selection.tools.length;
       record.omitted = selection.omitted;
       if (selection.omitted.length) stream.markdown(omittedNote(selection, all.length));
-      await this._loop(request, chatContext, stream, token, selection.tools, record, sentToEditor);
+      await this._loop(access, request, chatContext, stream, token, selection.tools, record, sentToEditor);
       for (const name of carded) {
         stream.button({ command: ALLOW_ALWAYS_COMMAND, arguments: [name], title: `Always Allow ${name}` });
         record.alwaysAllowOffered.push(name);
@@ -105,13 +104,13 @@ export class ChatFeature extends Disposable {
       const message = e instanceof vscode.LanguageModelError ? `${e.message} (${e.code})` : errorMessage(e);
       return { errorDetails: { message: `@switchboard could not finish: ${message}` } };
     } finally {
-      sub.dispose();
+      sub?.dispose();
       this._onDidFinishRequest.fire(record);
     }
   }
 
   private async _loop(
-    request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken,
+    access: ToolAccess, request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken,
     offered: NamespacedTool[], record: ChatRequestRecord, sentToEditor: Set<string>,
   ): Promise<void> {
     const tools: vscode.LanguageModelChatTool[] = offered.map((t) => ({
@@ -138,13 +137,13 @@ export class ChatFeature extends Disposable {
       // One after another: each may show a card, and the user answers them in order.
       for (const call of calls) {
         if (token.isCancellationRequested) return;
-        const route = this._route(call.name, editorNames.get(call.name));
+        const route = this._route(access, call.name, editorNames.get(call.name));
         if (route.via === 'router' && route.note) {
           stream.markdown(route.note);
           record.notes.push(route.note);
         }
         if (route.via === 'editor') sentToEditor.add(call.name);
-        const result = await this._invoke(call, route, request, token);
+        const result = await this._invoke(access, call, route, request, token);
         record.calls.push({ name: call.name, result: resultText(result), via: route.via });
         results.push(new vscode.LanguageModelToolResultPart(call.callId, result.content));
       }
@@ -176,33 +175,34 @@ export class ChatFeature extends Disposable {
   }
 
   /** Card or router, from what our policy says about the call now (see the file comment). */
-  private _route(name: string, editorName: string | undefined): Route {
-    const target = this._router.resolve(name);
+  private _route({ router, permissions }: ToolAccess, name: string, editorName: string | undefined): Route {
+    const target = router.resolve(name);
     // An unknown tool or a stopped server: the router's answer says so.
     if (!target) return { via: 'router' };
-    const decision = this._permissions.decide(target.server, target.tool);
+    const decision = permissions.decide(target.server, target.tool);
     if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${decision.message}_\n\n` };
     if (isStaleAsk(decision)) return { via: 'router', note: changedNote(name, decision) };
     return editorName ? { via: 'editor', editorName } : { via: 'router' };
   }
 
   private async _allowAlways(name: string): Promise<void> {
-    const target = this._router.resolve(name);
+    const { router, permissions } = await this._access();
+    const target = router.resolve(name);
     if (!target) {
       void vscode.window.showWarningMessage(`"${name}" is not offered by any running MCP server now, so it was not allowed.`);
       return;
     }
-    await this._permissions.allowAlways(target.server, target.tool);
+    await permissions.allowAlways(target.server, target.tool);
     vscode.window.setStatusBarMessage(`${name} is always allowed now (until its definition changes); Manage Tool Permissions revokes it`, 6000);
   }
 
-  private async _invoke(call: vscode.LanguageModelToolCallPart, route: Route, request: vscode.ChatRequest, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
+  private async _invoke(access: ToolAccess, call: vscode.LanguageModelToolCallPart, route: Route, request: vscode.ChatRequest, token: vscode.CancellationToken): Promise<vscode.LanguageModelToolResult> {
     const args = call.input as Record<string, unknown>;
     if (route.via === 'router') {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       try {
-        return toToolResult(await this._router.call(call.name, args, { origin: 'chat', signal: abort.signal }));
+        return toToolResult(await access.router.call(call.name, args, { origin: 'chat', signal: abort.signal }));
       } finally {
         sub.dispose();
       }

@@ -1,12 +1,15 @@
-/** "Add Server…" and "Open Configuration": guided edits that always produce a valid entry. */
+/**
+ * "Add Server…" and "Open Configuration": guided edits that always produce a valid entry. The
+ * editing code (jsonc-parser) is loaded when one of them runs, not with the extension.
+ */
 import * as vscode from 'vscode';
-import { addServerToText, CONFIG_SKELETON, splitCommandLine } from '../config/edit';
 import { SETTING_SERVERS } from '../config/paths';
 import { ConfigWatcher } from './configWatcher';
 
 type Kind = 'stdio' | 'http' | 'sse';
 
 export async function addServer(): Promise<string | undefined> {
+  const { addServerToText, splitCommandLine } = await import('../config/edit');
   const kinds: (vscode.QuickPickItem & { transport: Kind })[] = [
     { transport: 'stdio', label: '$(terminal) Command (stdio)', detail: 'Runs a local program, e.g. npx -y @modelcontextprotocol/server-memory' },
     { transport: 'http', label: '$(globe) HTTP', detail: 'Streamable HTTP, falling back to legacy SSE' },
@@ -69,6 +72,7 @@ export async function openConfiguration(): Promise<void> {
   try {
     await vscode.workspace.fs.stat(uri);
   } catch {
+    const { CONFIG_SKELETON } = await import('../config/edit');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(CONFIG_SKELETON));
   }
   await vscode.window.showTextDocument(uri, { preview: false });

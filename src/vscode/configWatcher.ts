@@ -4,9 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
-import { parseConfigText, parseSettingValue } from '../config/parse';
 import { SETTING_SERVERS, SETTING_SOURCE_LABEL, WORKSPACE_CONFIG_PATH } from '../config/paths';
-import type { ParsedConfig } from '../config/types';
+import { emptyConfig, type ConfigSource, type ParsedConfig } from '../config/types';
 
 /**
  * `"always"` or `"onFirstUse"`: when servers with a cached catalog start (see ServersFeature).
@@ -37,16 +36,21 @@ export class ConfigWatcher extends Disposable {
     const setting = vscode.workspace.getConfiguration().inspect<unknown>(SETTING_SERVERS);
     // Only the user (global) value counts: a workspace's settings.json must not be able to
     // define servers that bypass Workspace Trust.
-    const user = parseSettingValue(setting?.globalValue ?? {}, { kind: 'user', file: SETTING_SOURCE_LABEL });
-    const folders = await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this._readFolder(f)));
-    return [user, ...folders.filter((f): f is ParsedConfig => !!f)];
+    const userValue = setting?.globalValue ?? {};
+    const user: ConfigSource = { kind: 'user', file: SETTING_SOURCE_LABEL };
+    const files = (await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this._readFolder(f))))
+      .filter((f): f is FolderFile => !!f);
+    // Nothing to check: the parser, and zod with it, is only loaded for a configuration that exists.
+    if (!files.length && isEmptySetting(userValue)) return [emptyConfig(user)];
+    const { parseConfigText, parseSettingValue } = await import('../config/parse');
+    return [parseSettingValue(userValue, user), ...files.map((f) => parseConfigText(f.text, f.source))];
   }
 
   static fileUri(folder: vscode.WorkspaceFolder): vscode.Uri {
     return vscode.Uri.joinPath(folder.uri, WORKSPACE_CONFIG_PATH);
   }
 
-  private async _readFolder(folder: vscode.WorkspaceFolder): Promise<ParsedConfig | undefined> {
+  private async _readFolder(folder: vscode.WorkspaceFolder): Promise<FolderFile | undefined> {
     const uri = ConfigWatcher.fileUri(folder);
     let bytes: Uint8Array;
     try {
@@ -54,7 +58,7 @@ export class ConfigWatcher extends Disposable {
     } catch {
       return undefined; // no file: no servers from this folder
     }
-    return parseConfigText(new TextDecoder().decode(bytes), { kind: 'workspace', file: uri.fsPath, workspaceFolder: folder.uri.fsPath });
+    return { text: new TextDecoder().decode(bytes), source: { kind: 'workspace', file: uri.fsPath, workspaceFolder: folder.uri.fsPath } };
   }
 
   private _watchFolders(): void {
@@ -71,4 +75,11 @@ export class ConfigWatcher extends Disposable {
     clearTimeout(this._timer);
     this._timer = setTimeout(() => this._onDidChange.fire(), 150);
   }
+}
+
+interface FolderFile { text: string; source: ConfigSource }
+
+/** A setting value that defines nothing, the way `parseSettingValue` reads it. */
+function isEmptySetting(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
 }

@@ -12,17 +12,16 @@ import { errorMessage } from '../common/async';
 import { Disposable } from '../common/lifecycle';
 import type { McpClientManager } from '../client/manager';
 import { Gateway } from '../gateway/gateway';
-import { managerBackend, type ToolRouter } from '../router/router';
+import type { GatewayRouter } from '../gateway/session';
+import { managerBackend } from '../router/backend';
 import type { ServerLogs } from './logs';
-import { policySettings } from './permissions';
+import { policySettings, SETTING_AUTO_ALLOW_READ_ONLY } from './policySettings';
 
 /** Declared in package.json `contributes.mcpServerDefinitionProviders`. */
 export const GATEWAY_PROVIDER_ID = 'switchboard.gateway';
 /** The server's label in VS Code's MCP list; VS Code derives the definition id from it. */
 export const GATEWAY_LABEL = 'MCP Switchboard';
 const SETTING = 'switchboard.gateway.enabled';
-/** Decides whether served tools keep `readOnlyHint` (see gateway/catalog's `CatalogOptions`). */
-const READ_ONLY_SETTING = 'switchboard.tools.autoAllowReadOnly';
 
 /** VS Code's id for our definition: the extension id as a key (lower case), a slash, the label. */
 export const gatewayDefinitionId = (extensionId: string): string => `${extensionId.toLowerCase()}/${GATEWAY_LABEL}`;
@@ -37,7 +36,8 @@ export class GatewayFeature extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   private _warned = false;
 
-  constructor(context: vscode.ExtensionContext, manager: McpClientManager, router: ToolRouter, logs: ServerLogs) {
+  /** `router` is the editor's ToolRouter, or what loads it on the first call (see ToolsFeature). */
+  constructor(context: vscode.ExtensionContext, manager: McpClientManager, router: GatewayRouter, logs: ServerLogs) {
     super();
     const log = logs.main;
     this.gateway = this._register(new Gateway({
@@ -59,7 +59,8 @@ export class GatewayFeature extends Disposable {
     this._register(this.gateway.onDidChangeTools(() => { if (this.gateway.sessionCount === 0) this._onDidChange.fire(); }));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTING)) this._onDidChange.fire();
-      if (e.affectsConfiguration(READ_ONLY_SETTING)) this.gateway.refresh();
+      // It decides whether served tools keep `readOnlyHint` (see gateway/catalog's `CatalogOptions`).
+      if (e.affectsConfiguration(SETTING_AUTO_ALLOW_READ_ONLY)) this.gateway.refresh();
     }));
     const provider: vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> = {
       onDidChangeMcpServerDefinitions: this._onDidChange.event,

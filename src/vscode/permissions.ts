@@ -13,14 +13,9 @@ import { HostPins } from '../policy/hostPins';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
 import { allowToolRule } from '../policy/rules';
-import type { Answer, Decision, PolicySettings, Rule } from '../policy/types';
+import type { Answer, Decision, Rule } from '../policy/types';
 import type { Authorizer, CallRecord } from '../router/types';
-
-/** Reads the setting from the user's (application) settings only: a workspace must not widen permissions. */
-export function policySettings(): PolicySettings {
-  const inspected = vscode.workspace.getConfiguration('switchboard').inspect<boolean>('tools.autoAllowReadOnly');
-  return { autoAllowReadOnly: inspected?.globalValue ?? false };
-}
+import { policySettings, SETTING_AUTO_ALLOW_READ_ONLY } from './policySettings';
 
 export class PermissionsFeature extends Disposable {
   readonly store: RuleStore;
@@ -44,7 +39,7 @@ export class PermissionsFeature extends Disposable {
     // Read once and on change, not per call: getConfiguration costs more than the whole decision.
     let settings = policySettings();
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('switchboard.tools.autoAllowReadOnly')) settings = policySettings();
+      if (e.affectsConfiguration(SETTING_AUTO_ALLOW_READ_ONLY)) settings = policySettings();
     }));
     this._policy = { store: this.store, settings: () => settings, hostPins: this.hostPins };
     this.authorize = createAuthorizer({

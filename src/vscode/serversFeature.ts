@@ -21,7 +21,7 @@ import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
 import { InputStore } from './inputs';
 import type { ServerLogs } from './logs';
-import { SchemaGuard } from '../router/schemaGuard';
+import type { SchemaGuard } from '../router/schemaGuard';
 
 /** The workspace-state key of the catalog cache. */
 export const CATALOG_CACHE_KEY = 'switchboard.catalogCache';
@@ -30,8 +30,7 @@ export class ServersFeature extends Disposable {
   readonly manager: McpClientManager;
   /** Last known catalogs of this workspace's servers. */
   readonly catalogCache: CatalogCache;
-  /** Checks tools' output for the SDK clients and arguments for the router, compiling each schema once. */
-  readonly schemaGuard = new SchemaGuard();
+  private _guard?: Promise<SchemaGuard>;
   private readonly _watcher = this._register(new ConfigWatcher());
   private readonly _diagnostics = this._register(new ConfigDiagnostics());
   private readonly _inputs: InputStore;
@@ -55,18 +54,27 @@ export class ServersFeature extends Disposable {
       logFor: (s) => _logs.logFor(s),
       clientInfo: { name: 'mcp-switchboard', version },
       prepareEnv: createEnvPreparer(),
-      jsonSchemaValidator: this.schemaGuard,
+      jsonSchemaValidator: () => this.schemaGuard(),
     }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
-    // The first reload waits for the cache's key; without one the cache stays inert.
+    // The first reload waits for the cache's key and what it holds; without a key it stays inert.
     this._queue = cacheHashKey(context.secrets).then(
-      (key) => this.catalogCache.setHashKey(key),
+      (key) => this.catalogCache.open(key),
       (e: unknown) => _logs.main.warn(`catalog cache off: its key could not be read from the secret storage: ${errorMessage(e)}`),
     );
   }
 
   get configs(): readonly ParsedConfig[] { return this._configs; }
+
+  /**
+   * Checks tools' output for the SDK clients and arguments for the router, compiling each schema
+   * once; loaded (Ajv with it) when the first server runs or the first call is made.
+   */
+  schemaGuard(): Promise<SchemaGuard> {
+    this._guard ??= import('../router/schemaGuard').then(({ SchemaGuard }) => new SchemaGuard());
+    return this._guard;
+  }
 
   reload(): Promise<void> {
     if (this._pending) return this._queue;

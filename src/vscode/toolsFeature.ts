@@ -1,44 +1,61 @@
 /**
- * Tool calls in the editor: one router over every server (shared by the tree, the chat
- * participant and the gateway), guarded by the permission policy and written to the audit log,
- * plus the commands around them.
+ * Tool calls in the editor: the Run Tool, Manage Tool Permissions and audit log commands and the
+ * `@switchboard` participant, registered at activation, over the router and permission policy of
+ * toolAccess.ts, which are loaded the first time something needs them (a call, a command, the
+ * chat), or as soon as servers are configured.
  */
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
-import { ToolRouter, managerBackend } from '../router/router';
+import type { GatewayRouter } from '../gateway/session';
 import type { SchemaGuard } from '../router/schemaGuard';
+import type { CallOptions, ToolCallOutcome } from '../router/types';
 import type { TreeNode } from '../views/serverTreeItems';
 import type { ServerLogs } from './logs';
 import { ChatFeature } from './chatParticipant';
-import { PermissionsFeature } from './permissions';
 import { runTool } from './runTool';
+import type { ToolAccess } from './toolAccess';
 
-export class ToolsFeature extends Disposable {
-  readonly permissions: PermissionsFeature;
-  readonly router: ToolRouter;
+export class ToolsFeature extends Disposable implements GatewayRouter {
   /** `@switchboard` in the Chat view. */
   readonly chat: ChatFeature;
+  private _access?: Promise<ToolAccess>;
 
-  constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, guard: SchemaGuard, logs: ServerLogs) {
+  constructor(
+    private readonly _context: vscode.ExtensionContext, private readonly _manager: McpClientManager,
+    private readonly _guard: () => Promise<SchemaGuard>, private readonly _logs: ServerLogs,
+  ) {
     super();
-    this.permissions = this._register(new PermissionsFeature(context, _manager, (m) => logs.main.warn(m)));
-    this.router = this._register(new ToolRouter(managerBackend(_manager), {
-      guard,
-      authorize: this.permissions.authorize,
-      onSchemaProblem: (server, tool, m) => logs.logFor(server).warn(`tool "${tool}": its input schema cannot be used (${m}); calls go unchecked`),
-    }));
-    this._register(this.router.onDidCall((record) => this.permissions.record(record)));
     const reg = vscode.commands.registerCommand;
     this._register(reg('switchboard.runTool', (node?: Extract<TreeNode, { type: 'tool' }>) => this._run(node)));
-    this._register(reg('switchboard.managePermissions', () => this.permissions.manage()));
-    this._register(reg('switchboard.openAuditLog', () => this.permissions.openAuditLog()));
-    this.chat = this._register(new ChatFeature(context, _manager, this.router, this.permissions));
+    this._register(reg('switchboard.managePermissions', async () => (await this.access()).permissions.manage()));
+    this._register(reg('switchboard.openAuditLog', async () => (await this.access()).permissions.openAuditLog()));
+    this.chat = this._register(new ChatFeature(_context, _manager, () => this.access()));
+    // With servers, calls are near: load now rather than make the first one wait.
+    this._register(_manager.onDidChangeServers(() => { if (_manager.names().length) void this.access(); }));
+  }
+
+  /** The router and the policy, loaded on the first call of this. */
+  access(): Promise<ToolAccess> {
+    this._access ??= Promise.all([import('./toolAccess'), this._guard()])
+      .then(([{ ToolAccess }, guard]) => this._register(new ToolAccess(this._context, this._manager, guard, this._logs)));
+    return this._access;
+  }
+
+  /** A call through the router, for the gateway; see `ToolRouter.call`. */
+  async call(name: string, args: Record<string, unknown> | undefined, opts: CallOptions): Promise<ToolCallOutcome> {
+    return (await this.access()).router.call(name, args, opts);
+  }
+
+  /** Writes the audit lines still waiting, if anything was called. */
+  async flush(): Promise<void> {
+    if (this._access) await (await this._access).permissions.audit.flush();
   }
 
   /** From the tree with its node, or from the palette with a pick of every running tool. */
   private async _run(node?: Extract<TreeNode, { type: 'tool' }>): Promise<vscode.TextDocument | undefined> {
-    if (node) return runTool(this.router, node);
+    const { router } = await this.access();
+    if (node) return runTool(router, node);
     const tools = this._manager.tools();
     if (!tools.length) {
       void vscode.window.showInformationMessage('No running MCP server offers a tool yet.');
@@ -48,6 +65,6 @@ export class ToolsFeature extends Disposable {
       tools.map((t) => ({ label: t.name, description: t.server, detail: t.tool.description, target: t })),
       { title: 'Run Tool', matchOnDescription: true, matchOnDetail: true },
     );
-    return picked && runTool(this.router, { server: picked.target.server, tool: picked.target.tool, namespaced: picked.target.name });
+    return picked && runTool(router, { server: picked.target.server, tool: picked.target.tool, namespaced: picked.target.name });
   }
 }

@@ -12,7 +12,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { DesiredServer } from '../../src/client/manager';
 import { Gateway } from '../../src/gateway/gateway';
-import { ToolRouter, managerBackend } from '../../src/router/router';
+import { managerBackend } from '../../src/router/backend';
+import { ToolRouter } from '../../src/router/router';
 import type { CallRecord } from '../../src/router/types';
 import { assertProgressSteps, fixtureServer, testManager, waitFor } from './helpers';
 

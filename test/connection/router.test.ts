@@ -2,7 +2,8 @@
 // server (the fixture's own stderr proves what reached it), authorization, progress, cancellation,
 // and calls to different servers running side by side.
 import assert from 'node:assert/strict';
-import { ToolRouter, managerBackend } from '../../src/router/router';
+import { managerBackend } from '../../src/router/backend';
+import { ToolRouter } from '../../src/router/router';
 import type { ModelPart } from '../../src/router/results';
 import type { Authorizer, CallRecord, PendingToolCall } from '../../src/router/types';
 import { assertProgressSteps, fixtureServer, testManager, waitFor } from './helpers';

@@ -13,7 +13,8 @@ import { CatalogCache, type CacheStorage } from '../../src/client/catalogCache';
 import type { DesiredServer, McpClientManager } from '../../src/client/manager';
 import { emptyCatalog, type ResolvedServer } from '../../src/client/types';
 import { Gateway } from '../../src/gateway/gateway';
-import { ToolRouter, managerBackend } from '../../src/router/router';
+import { managerBackend } from '../../src/router/backend';
+import { ToolRouter } from '../../src/router/router';
 import { fixtureServer, testManager, waitFor } from './helpers';
 
 const allow = async () => ({ allowed: true as const, by: 'policy' as const });
@@ -30,8 +31,9 @@ describe('start on first use (real fixture processes)', function () {
   const opened: { manager: McpClientManager; router: ToolRouter; cache: CatalogCache }[] = [];
 
   /** A manager as a new window gets it: its own cache over the shared storage. */
-  function open() {
-    const cache = new CatalogCache(storage, { writeDelayMs: 60_000, hashKey: 'test-key' });
+  async function open() {
+    const cache = new CatalogCache(storage, { writeDelayMs: 60_000 });
+    await cache.open('test-key');
     const { manager } = testManager(undefined, undefined, { catalogCache: cache });
     const router = new ToolRouter(managerBackend(manager), { authorize: allow });
     opened.push({ manager, router, cache });
@@ -39,7 +41,7 @@ describe('start on first use (real fixture processes)', function () {
   }
 
   before(async () => {
-    const first = open();
+    const first = await open();
     await first.manager.reconcile([echo]);
     assert.equal(first.manager.state('lazy')?.kind, 'running');
     await first.manager.stopAll(500);
@@ -54,7 +56,7 @@ describe('start on first use (real fixture processes)', function () {
   });
 
   it('lists a cached server without spawning it; the first call starts it and succeeds', async () => {
-    const { manager, router, cache } = open();
+    const { manager, router, cache } = await open();
     await manager.reconcile([echo], { autoStart: 'onFirstUse' });
     assert.deepEqual(manager.state('lazy'), { kind: 'stopped', reason: 'onFirstUse' });
     assert.equal(manager.connection('lazy')?.pid, undefined);
@@ -70,7 +72,7 @@ describe('start on first use (real fixture processes)', function () {
   });
 
   it('starts a server without a cached catalog at once, even with onFirstUse', async () => {
-    const { manager } = open();
+    const { manager } = await open();
     const fresh = fixtureServer('fresh', 'echo', { env: { FIXTURE_LOG_FILE: logFile } });
     const before = starts();
     await manager.reconcile([fresh], { autoStart: 'onFirstUse' });
@@ -79,7 +81,7 @@ describe('start on first use (real fixture processes)', function () {
   });
 
   it('a server that fails to start on first use gives an error naming it, with its stderr', async () => {
-    const { manager, router, cache } = open();
+    const { manager, router, cache } = await open();
     const dies = fixtureServer('dies', 'exit-at-start');
     // Its catalog as an earlier run (before the API key went missing) would have cached it.
     cache.set(resolved(dies), { ...emptyCatalog(), tools: [{ name: 'echo', inputSchema: { type: 'object' } }] });
@@ -94,7 +96,7 @@ describe('start on first use (real fixture processes)', function () {
   });
 
   it('a server that hangs on first use fails within its start timeout, never a hang', async () => {
-    const { manager, router, cache } = open();
+    const { manager, router, cache } = await open();
     const hang = fixtureServer('stuck', 'hang', { startupTimeoutMs: 1000, env: { FIXTURE_HANG_ON_SIGTERM: 'exit' } });
     cache.set(resolved(hang), { ...emptyCatalog(), tools: [{ name: 'wait', inputSchema: { type: 'object' } }] });
     await manager.reconcile([hang], { autoStart: 'onFirstUse' });
@@ -104,7 +106,7 @@ describe('start on first use (real fixture processes)', function () {
   });
 
   it('the gateway serves a not-started server\'s cached tools, and a call through it starts the server', async () => {
-    const { manager, router } = open();
+    const { manager, router } = await open();
     await manager.reconcile([echo], { autoStart: 'onFirstUse' });
     const before = starts();
     const gateway = new Gateway({ backend: managerBackend(manager), router, version: '0.0.0' });
@@ -128,7 +130,7 @@ describe('start on first use (real fixture processes)', function () {
   });
 
   it('reading a cached resource through the gateway starts its server', async () => {
-    const { manager, router } = open();
+    const { manager, router } = await open();
     await manager.reconcile([echo], { autoStart: 'onFirstUse' });
     const gateway = new Gateway({ backend: managerBackend(manager), router, version: '0.0.0' });
     const client = new Client({ name: 'first-use-test', version: '0.0.0' });

@@ -9,15 +9,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { SwitchboardApi } from '../../src/extension';
 import { denyRule } from '../../src/policy/rules';
 import type { ChatRequestRecord } from '../../src/vscode/chatParticipant';
 import { fakeModel, type FakeModel } from './fakeModel.test';
-import { api, auditLines, startGateway, stdioFixture, waitFor, writeConfig } from './helpers';
+import { auditLines, startGateway, stdioFixture, waitFor, writeConfig, toolsApi, type ToolsApi } from './helpers';
 
 describe('@switchboard in chat', function () {
   this.timeout(120_000);
-  let a: SwitchboardApi;
+  let a: ToolsApi;
   let fake: FakeModel;
   const fixtureLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sb-chat-')), 'fixture.log');
   const serverSaw = (text: string) => fs.existsSync(fixtureLog) && fs.readFileSync(fixtureLog, 'utf8').includes(text);
@@ -29,7 +28,7 @@ describe('@switchboard in chat', function () {
   const nextRecord = () => new Promise<ChatRequestRecord>((resolve) => { const d = a.chat.onDidFinishRequest((r) => { d.dispose(); resolve(r); }); });
 
   before(async () => {
-    a = await api();
+    a = await toolsApi();
     fake = await fakeModel();
     await vscode.lm.selectChatModels({ vendor: fake.vendor });
     await writeConfig(JSON.stringify({ servers: { chatty: stdioFixture('echo', { env: { FIXTURE_LOG_FILE: fixtureLog } }) } }));

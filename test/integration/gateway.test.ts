@@ -4,19 +4,18 @@
 // the router (schema guard, deny rules, audit). The gateway refuses strangers.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { SwitchboardApi } from '../../src/extension';
 import { denyRule } from '../../src/policy/rules';
 import { resultText as textOf } from '../../src/vscode/toolResults';
-import { GATEWAY_DEFINITION_ID, api, startGateway, stdioFixture, waitFor, writeConfig, auditLines } from './helpers';
+import { GATEWAY_DEFINITION_ID, startGateway, stdioFixture, waitFor, writeConfig, auditLines, toolsApi, type ToolsApi } from './helpers';
 
 
 describe('the gateway Copilot calls through', function () {
   this.timeout(120_000);
-  let a: SwitchboardApi;
+  let a: ToolsApi;
   const lmTool = (suffix: string) => vscode.lm.tools.find((t) => t.name.endsWith(suffix));
 
   before(async () => {
-    a = await api();
+    a = await toolsApi();
     await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
     await waitFor(() => a.manager.state('alpha')?.kind === 'running' && a.manager.state('beta')?.kind === 'running', 'alpha and beta running');
     // beta's tools may reach VS Code a moment after alpha's, in the next list_changed.

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { SwitchboardApi } from '../../src/extension';
 import { isAlive } from '../../src/client/processTree';
 import { gatewayDefinitionId } from '../../src/vscode/gatewayFeature';
+import type { ToolAccess } from '../../src/vscode/toolAccess';
 
 export const EXTENSION_ID = 'mcp-switchboard.mcp-switchboard';
 /** Every fixture started by these suites carries it, so the harness can prove none is left behind. */
@@ -16,6 +17,15 @@ export async function api(): Promise<SwitchboardApi> {
   const a = await ext.activate();
   await a.ready;
   return a;
+}
+
+/** The API with the router and the permission rules, which the extension loads on first use. */
+export type ToolsApi = SwitchboardApi & Pick<ToolAccess, 'router' | 'permissions'>;
+
+export async function toolsApi(): Promise<ToolsApi> {
+  const a = await api();
+  const { router, permissions } = await a.toolAccess();
+  return { ...a, router, permissions };
 }
 
 export const fixture = (name: string): string => path.resolve(__dirname, '..', 'fixtures', `${name}.js`);
@@ -68,7 +78,7 @@ export async function renderTree(a: SwitchboardApi): Promise<string[]> {
 export const GATEWAY_DEFINITION_ID = gatewayDefinitionId(EXTENSION_ID);
 
 /** The audit log's entries, oldest first, after the pending writes are flushed. */
-export async function auditLines(a: SwitchboardApi): Promise<Record<string, unknown>[]> {
+export async function auditLines(a: Pick<ToolAccess, 'permissions'>): Promise<Record<string, unknown>[]> {
   await a.permissions.audit.flush();
   return fs.readFileSync(a.permissions.audit.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -3,9 +3,8 @@
 // lists its cached tools without any process, and Run Tool on one starts the server and runs it.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { SwitchboardApi } from '../../src/extension';
 import type { TreeNode } from '../../src/views/serverTreeItems';
-import { api, renderTree, stdioFixture, waitFor, writeConfig } from './helpers';
+import { renderTree, stdioFixture, waitFor, writeConfig, toolsApi, type ToolsApi } from './helpers';
 
 const config = (servers: Record<string, unknown>) => JSON.stringify({ servers }, null, 2);
 const lazy = () => stdioFixture('echo', { env: { FIXTURE_TOOL_COUNT: '1' } });
@@ -16,10 +15,10 @@ const setAutoStart = (value: string | undefined) =>
 
 describe('cached catalogs and start on first use', function () {
   this.timeout(90_000);
-  let a: SwitchboardApi;
+  let a: ToolsApi;
 
   before(async () => {
-    a = await api();
+    a = await toolsApi();
   });
   after(async () => {
     await setAutoStart(undefined);

@@ -5,17 +5,16 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { SwitchboardApi } from '../../src/extension';
 import { allowToolRule, denyRule } from '../../src/policy/rules';
-import { api, stdioFixture, waitFor, writeConfig, auditLines } from './helpers';
+import { stdioFixture, waitFor, writeConfig, auditLines, toolsApi, type ToolsApi } from './helpers';
 
 describe('tool calls through the policy', function () {
   this.timeout(90_000);
-  let a: SwitchboardApi;
+  let a: ToolsApi;
   const tool = (name: string) => a.manager.catalog('echo')!.tools.find((t) => t.name === name)!;
 
   before(async () => {
-    a = await api();
+    a = await toolsApi();
     await writeConfig(JSON.stringify({ servers: { echo: stdioFixture('echo', { env: { FIXTURE_TOOL_COUNT: '1' } }) } }));
     await waitFor(() => a.manager.catalog('echo')?.tools.some((t) => t.name === 't0'), 'echo running with t0');
   });

@@ -21,58 +21,64 @@ const catalog = (...tools: string[]): ServerCatalog => ({
   tools: tools.map((name) => ({ name, description: `the ${name} tool`, inputSchema: { type: 'object' } })),
 });
 
-/** A cache over `storage` that only writes on `flush()`. */
-const open = (storage: CacheStorage, maxEntryBytes?: number) => new CatalogCache(storage, { writeDelayMs: 3_600_000, maxEntryBytes, hashKey: 'test-key' });
+/** A cache over `storage`, opened with its key, that only writes on `flush()`. */
+async function open(storage: CacheStorage, maxEntryBytes?: number, hashKey = 'test-key'): Promise<CatalogCache> {
+  const cache = new CatalogCache(storage, { writeDelayMs: 3_600_000, maxEntryBytes });
+  await cache.open(hashKey);
+  return cache;
+}
 
 describe('client/catalogCache', () => {
   it('gives the catalog back to the same configuration, in a later window too', async () => {
     const storage = memory();
-    const first = open(storage);
+    const first = await open(storage);
     first.set(server('echo'), catalog('echo', 'add'));
     assert.deepEqual(first.get(server('echo'))?.tools.map((t) => t.name), ['echo', 'add'], 'before the write, too');
     await first.flush();
-    const later = open(storage);
+    const later = await open(storage);
     assert.deepEqual(later.get(server('echo'))?.tools.map((t) => t.name), ['echo', 'add']);
     assert.equal(later.get(server('echo'))?.serverInfo?.name, 'fixture');
   });
 
   it('has no entry for a changed configuration, or for another source', async () => {
     const storage = memory();
-    const cache = open(storage);
+    const cache = await open(storage);
     cache.set(server('echo', { MODE: 'a' }), catalog('echo'));
     await cache.flush();
-    const later = open(storage);
+    const later = await open(storage);
     assert.equal(later.get(server('echo', { MODE: 'b' })), undefined);
     assert.equal(later.get({ ...server('echo', { MODE: 'a' }), sourceKind: 'user' }), undefined);
     assert.ok(later.get(server('echo', { MODE: 'a' })));
   });
 
-  it('is inert without its secret key, and keys made with another secret do not match', async () => {
+  it('is inert until opened with its secret key, and keys made with another secret do not match', async () => {
     const storage = memory();
-    const keyless = new CatalogCache(storage, { writeDelayMs: 3_600_000 });
+    const keyless = new CatalogCache(storage, { writeDelayMs: 3_600_000 }); // never opened
     keyless.set(server('echo'), catalog('echo'));
     assert.equal(keyless.get(server('echo')), undefined);
     await keyless.flush();
-    const cache = open(storage);
+    const cache = await open(storage);
     cache.set(server('echo', { API_KEY: 'hunter2' }), catalog('echo'));
     await cache.flush();
     assert.ok(!JSON.stringify(storage.value).includes('hunter2'));
-    const other = new CatalogCache(storage, { writeDelayMs: 3_600_000, hashKey: 'another-key' });
+    const unopened = new CatalogCache(storage, { writeDelayMs: 3_600_000 });
+    assert.equal(unopened.get(server('echo', { API_KEY: 'hunter2' })), undefined, 'nothing is read before open()');
+    const other = await open(storage, undefined, 'another-key');
     assert.equal(other.get(server('echo', { API_KEY: 'hunter2' })), undefined);
-    other.setHashKey('test-key');
+    await other.open('test-key');
     assert.ok(other.get(server('echo', { API_KEY: 'hunter2' })), 'the right key finds it');
   });
 
   it('skips a server whose entry is above the size cap, and drops its older entry', async () => {
     const storage = memory();
-    const cache = open(storage, 4096);
+    const cache = await open(storage, 4096);
     cache.set(server('small'), catalog('a'));
     cache.set(server('big'), catalog('b'));
     await cache.flush();
     const huge = catalog(...Array.from({ length: 200 }, (_, i) => `tool_${i}`));
     cache.set(server('big'), huge);
     await cache.flush();
-    const later = open(storage, 4096);
+    const later = await open(storage, 4096);
     assert.equal(later.get(server('big')), undefined, 'no stale, smaller catalog either');
     assert.ok(later.get(server('small')));
     assert.ok(JSON.stringify(storage.value).length < 4096 * 2);
@@ -80,13 +86,13 @@ describe('client/catalogCache', () => {
 
   it('drops servers that are no longer configured', async () => {
     const storage = memory();
-    const cache = open(storage);
+    const cache = await open(storage);
     for (const n of ['keep', 'gone', 'pending']) cache.set(server(n), catalog(n));
     await cache.flush();
     cache.set(server('pending'), catalog('pending2'));
     cache.retain(['keep']);
     await cache.flush();
-    const later = open(storage);
+    const later = await open(storage);
     assert.ok(later.get(server('keep')));
     assert.equal(later.get(server('gone')), undefined);
     assert.equal(later.get(server('pending')), undefined);
@@ -95,23 +101,23 @@ describe('client/catalogCache', () => {
 
   it('ignores a corrupt stored value, and a corrupt entry beside good ones', async () => {
     for (const bad of ['nonsense', 42, null, [], { format: 99, servers: {} }, { format: 1, servers: 'x' }]) {
-      assert.equal(open(memory(bad)).get(server('echo')), undefined, JSON.stringify(bad));
+      assert.equal((await open(memory(bad))).get(server('echo')), undefined, JSON.stringify(bad));
     }
     const storage = memory();
-    const cache = open(storage);
+    const cache = await open(storage);
     cache.set(server('good'), catalog('ok'));
     cache.set(server('bad'), catalog('broken'));
     await cache.flush();
     const stored = storage.value as { servers: Record<string, { catalog: { tools: unknown } }> };
     stored.servers.bad.catalog.tools = [{ name: 7 }];
-    const later = open(storage);
+    const later = await open(storage);
     assert.equal(later.get(server('bad')), undefined);
     assert.ok(later.get(server('good')));
   });
 
   it('stores the catalog only: no env, header or argument value, whatever the objects carry', async () => {
     const storage = memory();
-    const cache = open(storage);
+    const cache = await open(storage);
     const secretive: ResolvedServer = {
       name: 'remote', sourceKind: 'user',
       config: { type: 'http', url: 'https://example.com/mcp?key=url-secret-1', headers: { Authorization: 'Bearer header-secret-2' } },
@@ -130,11 +136,11 @@ describe('client/catalogCache', () => {
 
   it('gathers a burst of changes into one write', async () => {
     const storage = memory();
-    const cache = open(storage);
+    const cache = await open(storage);
     for (let i = 0; i < 20; i++) cache.set(server('busy'), catalog(`t${i}`));
     await cache.flush();
     await cache.flush();
     assert.equal(storage.writes, 1);
-    assert.deepEqual(open(storage).get(server('busy'))?.tools.map((t) => t.name), ['t19']);
+    assert.deepEqual((await open(storage)).get(server('busy'))?.tools.map((t) => t.name), ['t19']);
   });
 });

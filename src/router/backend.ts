@@ -1,0 +1,29 @@
+/**
+ * What the router and the gateway need from the client side. Apart from router.ts so the gateway,
+ * which VS Code asks for as the window opens, can be set up without the router's schema checker.
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { McpClientManager, StartOnUseResult } from '../client/manager';
+import type { IServerRegistry } from '../client/types';
+
+/** What the router needs from the client side; the manager provides it through `managerBackend`. */
+export interface RouterBackend {
+  registry: IServerRegistry;
+  /** The live SDK client of a running server. */
+  clientFor(server: string): Client | undefined;
+  /** The server's per-request options (its timeout) with the caller's signal. */
+  requestOptions(server: string, signal?: AbortSignal): RequestOptions;
+  /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
+  startOnUse?(server: string, signal?: AbortSignal): Promise<StartOnUseResult>;
+}
+
+/** Adapts the client manager: a server's client and timeout come from its current connection. */
+export function managerBackend(manager: McpClientManager): RouterBackend {
+  return {
+    registry: manager,
+    clientFor: (server) => manager.connection(server)?.client,
+    requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
+    startOnUse: (server, signal) => manager.startOnUse(server, signal),
+  };
+}
