@@ -11,6 +11,7 @@
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { HttpAuth } from './auth/types';
 import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
 import { parseMessage } from './jsonRpc';
 
@@ -31,8 +32,8 @@ export class SseClientTransport implements Transport {
   private _protocolVersion?: string;
   private _closed = false;
 
-  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}) {
-    this._requests = new HttpRequests(_url.protocol === 'https:');
+  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}, auth?: HttpAuth) {
+    this._requests = new HttpRequests(_url.protocol === 'https:', auth);
   }
 
   setProtocolVersion(version: string): void { this._protocolVersion = version; }

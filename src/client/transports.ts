@@ -10,6 +10,7 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
+import { isSignInRequired, type HttpAuth } from './auth/types';
 import { HttpClientTransport } from './httpTransport';
 import { SseClientTransport } from './sseTransport';
 import { StdioTransport } from './stdioTransport';
@@ -39,6 +40,8 @@ export interface OpenOptions {
   timeoutMs: number;
   /** Learns the transport before connecting, so a hung start can still be stopped. */
   track?: (t: TrackedTransport) => void;
+  /** A remote server's OAuth session: bearer tokens on every request, sign-in on a challenge. */
+  auth?: HttpAuth;
 }
 
 /** Raised for failures the user must act on (auth, bad URL), with the server named by the caller. */
@@ -80,7 +83,7 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
     throw new ConnectionError(`invalid url "${config.url}"`);
   }
   if (config.type === 'http') {
-    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers }), opts.log);
+    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers, auth: opts.auth }), opts.log);
     opts.track?.({ close: () => http.close(), pid: () => undefined });
     const client = opts.createClient();
     try {
@@ -88,21 +91,23 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
       return { client, transport: http, kind: 'http' };
     } catch (e) {
       await http.close().catch(() => undefined);
+      if (isSignInRequired(e)) throw e;
       const status = httpStatus(e);
-      if (status === 401 || status === 403) throw authError(status);
+      if (status === 401 || status === 403) throw authError(status, !!opts.auth);
       if (status === undefined || status < 400 || status >= 500) throw e;
       opts.log.info(`Streamable HTTP answered ${status}; trying the legacy SSE transport`);
     }
   }
-  const sse = new TracingTransport(new SseClientTransport(url, config.headers), opts.log);
+  const sse = new TracingTransport(new SseClientTransport(url, config.headers, opts.auth), opts.log);
   opts.track?.({ close: () => sse.close(), pid: () => undefined });
   const client = opts.createClient();
   try {
     await client.connect(sse, { timeout: opts.timeoutMs });
   } catch (e) {
     await sse.close().catch(() => undefined);
+    if (isSignInRequired(e)) throw e;
     const status = httpStatus(e);
-    if (status === 401 || status === 403) throw authError(status);
+    if (status === 401 || status === 403) throw authError(status, !!opts.auth);
     throw e;
   }
   return { client, transport: sse, kind: 'sse' };
@@ -117,10 +122,11 @@ function httpStatus(e: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function authError(status: number): ConnectionError {
+/** A 401 or 403 that OAuth (when this server has a session) could not get past. */
+function authError(status: number, withOAuth: boolean): ConnectionError {
   return new ConnectionError(
     status === 401
-      ? 'the server requires authorization (HTTP 401); OAuth sign-in is not supported yet — configure an Authorization header'
+      ? withOAuth ? 'the server did not accept the sign-in (HTTP 401)' : 'the server requires authorization (HTTP 401); configure an Authorization header'
       : 'the server refused access (HTTP 403)',
     status,
   );

@@ -206,7 +206,7 @@ export function validateServerEntry(value: unknown, base: JsonPath): { config?: 
   if (!parsed.success) return { issues: [...fromZod(parsed.error.issues, value, base, owner), ...warnings] };
   const d = parsed.data;
   const config: ServerConfig = omitUndefined({
-    type, url: d.url, headers: d.headers ?? {},
+    type, url: d.url, headers: d.headers ?? {}, oauth: d.oauth,
     disabled: d.disabled, startupTimeoutMs: d.startupTimeoutMs, requestTimeoutMs: d.requestTimeoutMs,
   });
   return { config, issues: warnings };
