@@ -21,6 +21,7 @@ import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
 import { InputStore } from './inputs';
 import type { ServerLogs } from './logs';
+import { EditorClientFeatures } from './clientFeatures';
 import { OAuthFeature } from './oauthFeature';
 import { SchemaGuard } from '../router/schemaGuard';
 
@@ -61,6 +62,7 @@ export class ServersFeature extends Disposable {
       prepareEnv: createEnvPreparer(),
       jsonSchemaValidator: this.schemaGuard,
       oauth: this.oauth.sessionFor,
+      features: new EditorClientFeatures(_logs),
     }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
