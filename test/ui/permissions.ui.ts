@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import {
-  answer, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
+  answer, clickAnswer, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
   waitForWorkbench, type UiContext,
 } from './helpers';
 
@@ -109,9 +109,4 @@ async function runErase(page: Page, item: string): Promise<void> {
     await page.keyboard.press('Escape');
   }
   await answer(page, 'erase: item', item);
-}
-
-async function clickAnswer(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: new RegExp(`^${title}$`) }).first().click();
-  await page.locator('.monaco-dialog-box').first().waitFor({ state: 'hidden', timeout: 10000 });
 }
