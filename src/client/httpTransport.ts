@@ -26,6 +26,8 @@ export interface HttpClientTransportOptions {
   headers?: Record<string, string>;
   /** How long a dropped GET stream waits before reopening, doubling per failed attempt. */
   reconnectDelayMs?: number;
+  /** For https://: the certificates to trust (see tls.ts); Node's defaults when absent. */
+  ca?: string[];
 }
 
 const MAX_REDIRECTS = 3;
@@ -51,7 +53,7 @@ export class HttpClientTransport implements Transport {
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
-    this._requests = new HttpRequests(url.protocol === 'https:');
+    this._requests = new HttpRequests(url.protocol === 'https:', _opts.ca);
   }
 
   get sessionId(): string | undefined { return this._sessionId; }

@@ -37,7 +37,18 @@ export interface RemoteServerConfig extends TimeoutSettings {
   type: 'http' | 'sse';
   url: string;
   headers: Record<string, string>;
+  tls?: TlsSettings;
   disabled?: boolean;
+}
+
+/** How an https:// server's certificate is checked. Verification itself is never turned off. */
+export interface TlsSettings {
+  /**
+   * A PEM file of certificate authorities to trust besides the usual ones (a private CA, say).
+   * Relative paths are taken from the workspace folder; the file is read each time the
+   * connection opens.
+   */
+  ca?: string;
 }
 
 export type ServerConfig = StdioServerConfig | RemoteServerConfig;
