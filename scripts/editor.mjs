@@ -108,7 +108,7 @@ export async function ensureConnectionTools() {
 }
 
 /** Installs `spec` into a fresh `dir` unless its marker says a previous install completed. */
-async function ensureNpmInstall(t0, { dir, spec, env, probe }) {
+export async function ensureNpmInstall(t0, { dir, spec, env, probe }) {
   const marker = path.join(dir, '.installed');
   if (fs.existsSync(marker) && fs.existsSync(probe)) { progress(t0, `${spec} cached in ${dir}`); return; }
   // A marker is written only after success, so anything else here is a broken half-install.
@@ -142,11 +142,17 @@ export async function ensureEditorTools() {
   const t0 = Date.now();
   progress(t0, `editor tools in ${TOOLS}`);
   await ensureAptPackages(t0, EDITOR_APT);
+  const v = await ensureNode24(t0);
+  await ensureNpmInstall(t0, { dir: CS_DIR, spec: `code-server@${CODE_SERVER_VERSION}`, env: node24Env(), probe: CODE_SERVER_ENTRY });
+  progress(t0, `editor tools ready (node ${v}, code-server ${CODE_SERVER_VERSION})`);
+}
+
+/** Node 24 from npm (the `node` package) in the tools folder; returns its version. */
+export async function ensureNode24(t0 = Date.now()) {
   await ensureNpmInstall(t0, { dir: NODE24_DIR, spec: `node@${NODE_MAJOR}`, env: process.env, probe: path.join(NODE24_BIN, 'node') });
   const v = spawnSync(path.join(NODE24_BIN, 'node'), ['-v'], { encoding: 'utf8' }).stdout.trim();
   if (!v.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`${NODE24_BIN}/node reports "${v}", expected v${NODE_MAJOR}`);
-  await ensureNpmInstall(t0, { dir: CS_DIR, spec: `code-server@${CODE_SERVER_VERSION}`, env: node24Env(), probe: CODE_SERVER_ENTRY });
-  progress(t0, `editor tools ready (node ${v}, code-server ${CODE_SERVER_VERSION})`);
+  return v;
 }
 
 /** Whether node_modules is missing or older than package-lock.json (npm writes .package-lock.json last). */

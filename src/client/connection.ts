@@ -11,6 +11,7 @@ import { errorMessage, withTimeout } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
+import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
 import { LineSplitter, LineTail } from './lines';
@@ -36,6 +37,8 @@ export interface ConnectionOptions {
    * every schema is compiled once and follows the same dialect rules for input and output.
    */
   jsonSchemaValidator?: jsonSchemaValidator;
+  /** How the host answers the server's own requests (sampling, elicitation, roots) and logs. */
+  features?: ClientFeatures;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -197,7 +200,9 @@ export class McpServerConnection extends Disposable {
   }
 
   private _createClient(launch: Launch): Client {
-    const client = new Client(this._opts.clientInfo, { capabilities: {}, jsonSchemaValidator: this._opts.jsonSchemaValidator });
+    const { features } = this._opts;
+    const client = new Client(this._opts.clientInfo, { capabilities: clientCapabilities(features), jsonSchemaValidator: this._opts.jsonSchemaValidator });
+    for (const d of registerClientFeatures(client, this.name, features)) launch.store.add(d);
     // The SDK's built-in list-changed refresh reads only the first page and no resource
     // templates, so we follow the notifications ourselves.
     let pending = new Set<CatalogKind>();

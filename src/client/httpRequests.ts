@@ -84,8 +84,10 @@ export async function readCapped(res: http.IncomingMessage): Promise<string> {
 }
 
 /** Feeds a response's body to an SSE parser; `onEnd` runs once, however the stream ends. */
-export function readEvents(res: http.IncomingMessage, onEvent: (event: EventSourceMessage) => void, onEnd: () => void): void {
-  const parser = createParser({ onEvent });
+export function readEvents(
+  res: http.IncomingMessage, onEvent: (event: EventSourceMessage) => void, onEnd: () => void, onRetry?: (ms: number) => void,
+): void {
+  const parser = createParser({ onEvent, onRetry });
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => parser.feed(chunk));
   let ended = false;
