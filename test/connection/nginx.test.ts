@@ -1,7 +1,8 @@
 // Remote servers the way they are deployed: behind Debian's nginx terminating TLS (certificates
 // from a CA made for the run), with the proxy settings of docs/nginx/mcp.conf, in front of the
 // Streamable HTTP fixture and the legacy SSE fixture. The client trusts the CA through `tls.ca`,
-// never by turning verification off. Everything listens on 127.0.0.1.
+// never by turning verification off; restarting nginx mid-call is survived by resumption
+// (Last-Event-ID). Everything listens on 127.0.0.1.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -59,8 +60,8 @@ describe('behind nginx as a TLS reverse proxy (Debian nginx on 127.0.0.1)', func
     stops.push(async () => { await m.stopAll(1000); m.dispose(); });
     return { m, logs };
   };
-  const remote = (name: string, urlPath: string, extra: Partial<RemoteServerConfig> = {}): DesiredServer => ({
-    name, sourceKind: 'user', config: { type: 'http', url: `${proxy.origin}${urlPath}`, headers: {}, startupTimeoutMs: 20_000, ...extra },
+  const remote = (name: string, urlPath: string, extra: Partial<RemoteServerConfig> = {}, origin = proxy.origin): DesiredServer => ({
+    name, sourceKind: 'user', config: { type: 'http', url: `${origin}${urlPath}`, headers: {}, startupTimeoutMs: 20_000, ...extra },
   });
   const trusted = () => ({ tls: { ca: ca.caFile } });
 
@@ -164,5 +165,37 @@ describe('behind nginx as a TLS reverse proxy (Debian nginx on 127.0.0.1)', func
     await waitFor(() => m.state('legacy')?.kind === 'running' && m.connection('legacy')!.client !== first, 15_000,
       `legacy SSE to reconnect (is ${JSON.stringify(m.state('legacy'))})`);
     assert.deepEqual(texts(await m.connection('legacy')!.client!.callTool({ name: 'echo', arguments: { text: 'again' } })), ['again']);
+  });
+
+  it('resumes a tool call whose stream an nginx restart cut, from its Last-Event-ID', async () => {
+    // A server that keeps its events (the SDK's event store, retry 200 ms), behind an nginx of its own.
+    const resumable = await startHttpFixture('http', [], { env: { ...process.env, FIXTURE_RESUMABLE: '1' } });
+    stops.push(() => resumable.stop());
+    const own = await startNginx({ dir: path.join(dir, 'nginx-resume'), certificate: ca, mcpPort: resumable.port, ssePort: legacy.port });
+    stops.push(() => own.stop());
+    const { m } = manager();
+    await m.reconcile([remote('web', '/mcp', trusted(), own.origin)]);
+    assertRunning(m, 'web');
+    const client = m.connection('web')!.client!;
+    const session = client.transport!.sessionId;
+    const steps = 10;
+    const seen: number[] = [];
+    let restart: Promise<number> | undefined;
+    const result = await client.callTool({ name: 'progress', arguments: { steps, intervalMs: 300 } }, undefined, {
+      timeout: 30_000,
+      onprogress: (p) => {
+        seen.push(p.progress);
+        const t0 = Date.now();
+        if (p.progress === 3) restart = own.stop().then(() => own.start()).then(() => Date.now() - t0);
+      },
+    });
+    assert.ok(restart, 'nginx was restarted during the call');
+    const downMs = await restart;
+    assert.deepEqual(texts(result), [`done ${steps} steps`], `nginx was down for ${downMs} ms`);
+    // Every step once and in order: the ones sent while nginx was down came from the event store.
+    assertProgressSteps(seen, steps);
+    assert.match(resumable.stderr(), /GET stream, Last-Event-ID (?!none)\S+/, 'the stream was resumed from the last event seen');
+    assert.equal(client.transport!.sessionId, session, 'the session survived');
+    assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: 'after the restart' } })), ['after the restart']);
   });
 });
