@@ -20,7 +20,10 @@ import { DEFAULT_POLICY_SETTINGS } from '../policy/types';
 import { jsonSkeleton } from '../router/argumentForm';
 import { ToolRouter, managerBackend } from '../router/router';
 import { SchemaGuard } from '../router/schemaGuard';
-import { ConformanceUser, readScenarioContext } from './conformanceUser';
+import { MemorySecretStore } from '../client/auth/types';
+import { OAuthSession } from '../client/auth/oauthSession';
+import { ServerOAuthProvider } from '../client/auth/oauthProvider';
+import { ApprovingBrowser, ConformanceUser, oauthSettings, readScenarioContext } from './conformanceUser';
 
 const SERVER = 'conformance';
 
@@ -36,8 +39,12 @@ export async function runConformance(url: string | undefined, out: (line: string
     info: (m) => err(`info: ${m}`), warn: (m) => err(`warn: ${m}`), error: (m) => err(`error: ${m}`), stderr: (l) => err(l),
   };
   const guard = new SchemaGuard();
+  // Tokens live for this run only: every scenario is a fresh install.
+  const secrets = new MemorySecretStore();
   const manager = new McpClientManager({
     logFor: () => log, clientInfo: { name: 'mcp-switchboard', version: '0.1.0' }, jsonSchemaValidator: guard, features: user,
+    oauth: (def) => def.config.type === 'stdio' ? undefined
+      : new OAuthSession(def.name, new ServerOAuthProvider(def.config.url, def.config.oauth ?? {}, secrets), { agent: new ApprovingBrowser(err) }),
   });
   const router = new ToolRouter(managerBackend(manager), {
     guard,
@@ -50,7 +57,7 @@ export async function runConformance(url: string | undefined, out: (line: string
     onSchemaProblem: (_server, tool, m) => err(`warn: tool "${tool}": ${m}`),
   });
   try {
-    await manager.reconcile([{ name: SERVER, sourceKind: 'user', config: { type: 'http', url, headers: {} } }]);
+    await manager.reconcile([{ name: SERVER, sourceKind: 'user', config: { type: 'http', url, headers: {}, oauth: oauthSettings(context.value) } }]);
     const state = manager.state(SERVER);
     if (state?.kind !== 'running') {
       err(`could not use the server: ${state?.kind === 'error' ? state.message : state?.kind}`);

@@ -11,13 +11,14 @@ import { errorMessage, withTimeout } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
+import { isSignInRequired, type HttpAuth } from './auth/types';
 import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
 import { LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
 import { RestartPolicy } from './restartPolicy';
-import { errored, isActive, running, starting, stopped } from './state';
+import { errored, isActive, needsSignIn, running, starting, stopped } from './state';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { openRemote, openStdio, type OpenOptions, type TransportKind } from './transports';
 import {
@@ -39,6 +40,8 @@ export interface ConnectionOptions {
   jsonSchemaValidator?: jsonSchemaValidator;
   /** How the host answers the server's own requests (sampling, elicitation, roots) and logs. */
   features?: ClientFeatures;
+  /** A remote server's OAuth session, kept across its restarts. */
+  auth?: HttpAuth;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -159,6 +162,11 @@ export class McpServerConnection extends Disposable {
       const message = config.type === 'stdio' && (code === 'ENOENT' || code === 'EACCES')
         ? describeSpawnError(e as NodeJS.ErrnoException, config.command, process.platform)
         : errorMessage(e);
+      if (isSignInRequired(e)) {
+        this._opts.log.info(`not started: ${message}`);
+        this._setState(needsSignIn(message));
+        return;
+      }
       this._opts.log.error(`failed to start: ${message}`);
       this._setState(errored(message, this._tail.lines()));
     }
@@ -177,6 +185,7 @@ export class McpServerConnection extends Disposable {
       onStderr: (chunk) => stderr.push(chunk),
       timeoutMs,
       track: (t) => { launch.tracked = t; },
+      auth: this._opts.auth,
     };
     if (config.type === 'stdio') {
       opts.env = await (this._opts.prepareEnv ?? defaultPrepareEnv)(config);

@@ -1,14 +1,19 @@
 /**
  * What both of our HTTP transports (httpTransport.ts, sseTransport.ts) need from `node:http`: one
- * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, and
- * the SSE events of a response read with eventsource-parser's callback parser (no web streams).
+ * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, OAuth
+ * on every request (the bearer header, and a sign-in on a 401 or a 403 `insufficient_scope`, then
+ * the same request again), and the SSE events of a response read with eventsource-parser's
+ * callback parser (no web streams).
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { HttpAuth } from './auth/types';
 
 /** Enough of an error body to say what went wrong, never a whole page. */
 const MAX_ERROR_BODY = 2048;
+/** A 401 then a 403 step-up is the most one request should take; more means the server will not be satisfied. */
+const MAX_AUTH_RETRIES = 2;
 
 export class HttpRequests {
   private readonly _agent: http.Agent;
@@ -16,15 +21,34 @@ export class HttpRequests {
   private _destroyed = false;
 
   /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults. */
-  constructor(secure: boolean, ca?: string[]) {
+  constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
     this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
   }
 
-  /**
-   * One request. A kept-alive socket the server closed just as we reused it fails with
-   * ECONNRESET before the server saw anything; that request is sent once more on a fresh socket.
-   */
+  /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */
   async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers() } : headers, body, timeoutMs);
+      const status = res.statusCode ?? 0;
+      if (!this._auth || (status !== 401 && status !== 403) || attempt >= MAX_AUTH_RETRIES) return res;
+      const www = res.headers['www-authenticate'];
+      let again: boolean;
+      try {
+        again = await this._auth.challenge(status, typeof www === 'string' ? www : undefined);
+      } catch (e) {
+        res.resume();
+        throw e;
+      }
+      if (!again) return res;
+      res.resume();
+    }
+  }
+
+  /**
+   * A kept-alive socket the server closed just as we reused it fails with ECONNRESET before the
+   * server saw anything; that request is sent once more on a fresh socket.
+   */
+  private async _requestOnce(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
     try {
       return await this._send(url, method, headers, body, timeoutMs);
     } catch (e) {

@@ -14,12 +14,13 @@
  * reopened with a GET from its Last-Event-ID after the server's `retry` (resumption, SEP-1699);
  * redirects are followed within the same origin only; `close()` ends the session with a DELETE,
  * best effort.
- * What it does not: OAuth (servers that need it still get the bearer header from the config).
+ * OAuth happens beneath it, in HttpRequests, on every request.
  */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type * as http from 'node:http';
+import type { HttpAuth } from './auth/types';
 import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
 import { parseMessage, toMessage } from './jsonRpc';
 
@@ -28,6 +29,8 @@ export interface HttpClientTransportOptions {
   headers?: Record<string, string>;
   /** How long a dropped GET stream waits before reopening, doubling per failed attempt. */
   reconnectDelayMs?: number;
+  /** OAuth: bearer tokens on every request, a sign-in on a challenge (see HttpRequests). */
+  auth?: HttpAuth;
   /** For https://: the certificates to trust (see tls.ts); Node's defaults when absent. */
   ca?: string[];
 }
@@ -56,7 +59,7 @@ export class HttpClientTransport implements Transport {
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
-    this._requests = new HttpRequests(url.protocol === 'https:', _opts.ca);
+    this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth, _opts.ca);
   }
 
   get sessionId(): string | undefined { return this._sessionId; }

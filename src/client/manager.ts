@@ -7,6 +7,7 @@ import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { diffServers, type ServerDiff } from '../config/diff';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
 import type { CatalogCache } from './catalogCache';
+import type { HttpAuth } from './auth/types';
 import type { ClientFeatures } from './clientFeatures';
 import { McpServerConnection } from './connection';
 import { namespaceTools, refKey } from './namespacing';
@@ -32,6 +33,8 @@ export interface ManagerOptions {
   stopGraceMs?: number;
   /** Shared by every connection's SDK client (see `ConnectionOptions.jsonSchemaValidator`). */
   jsonSchemaValidator?: jsonSchemaValidator;
+  /** The OAuth session for a remote server (one per definition, so tokens survive restarts), or none. */
+  oauth?: (server: ResolvedServer) => HttpAuth | undefined;
   /** How the host answers servers' sampling, elicitation and roots requests, and where their log messages go. */
   features?: ClientFeatures;
   /** Last known catalogs: read for servers that have not listed theirs yet, written as they do. */
@@ -209,6 +212,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       stopGraceMs: this._opts.stopGraceMs,
       jsonSchemaValidator: this._opts.jsonSchemaValidator,
       features: this._opts.features,
+      auth: def.config.type !== 'stdio' ? this._opts.oauth?.(def) : undefined,
     }));
     entry.conn = conn;
     // The catalog is cached once the server runs (its first full listing) and after each change.

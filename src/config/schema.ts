@@ -52,10 +52,23 @@ export const tlsSchema = z.object({
   ca: z.string().min(1).optional(),
 });
 
+/** OAuth for a remote server; secrets belong in `${input:…}` variables, which keep them in SecretStorage. */
+export const oauthSchema = z.object({
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  clientMetadataUrl: z.string().url().refine((u) => u.startsWith('https://'), { message: 'expected an https:// URL' }).optional(),
+  grant: z.enum(['authorization_code', 'client_credentials', 'cross_app']).optional(),
+  idp: z.object({ tokenEndpoint: z.string().url(), clientId: z.string().min(1).optional(), idToken: z.string().min(1) }).strict().optional(),
+  privateKeyPem: z.string().min(1).optional(),
+  signingAlgorithm: z.string().min(1).optional(),
+}).strict();
+
 export const remoteServerSchema = z.object({
   type: z.enum(['http', 'sse']).optional(),
   url: z.string().min(1).refine(isHttpUrlTemplate, { message: 'expected an http:// or https:// URL' }),
   headers: z.record(z.string(), z.string()).optional(),
+  oauth: oauthSchema.optional(),
   tls: tlsSchema.optional(),
   ...common,
 });

@@ -207,7 +207,7 @@ export function validateServerEntry(value: unknown, base: JsonPath): { config?: 
   if (!parsed.success) return { issues: [...fromZod(parsed.error.issues, value, base, owner), ...warnings] };
   const d = parsed.data;
   const config: ServerConfig = omitUndefined({
-    type, url: d.url, headers: d.headers ?? {}, tls: d.tls?.ca !== undefined ? { ca: d.tls.ca } : undefined,
+    type, url: d.url, headers: d.headers ?? {}, oauth: d.oauth, tls: d.tls?.ca !== undefined ? { ca: d.tls.ca } : undefined,
     disabled: d.disabled, startupTimeoutMs: d.startupTimeoutMs, requestTimeoutMs: d.requestTimeoutMs,
   });
   return { config, issues: warnings };

@@ -50,6 +50,7 @@ export function forEachConfigString(config: ServerConfig, fn: (value: string, pa
   } else {
     fn(config.url, ['url']);
     for (const [k, v] of Object.entries(config.headers)) fn(v, ['headers', k]);
+    for (const k of OAUTH_STRINGS) if (config.oauth?.[k] !== undefined) fn(config.oauth[k], ['oauth', k]);
     if (config.tls?.ca !== undefined) fn(config.tls.ca, ['tls', 'ca']);
   }
 }
@@ -68,13 +69,18 @@ function mapConfigStrings(config: ServerConfig, fn: (value: string) => string): 
       ...(config.cwd !== undefined && { cwd: fn(config.cwd) }),
     };
   }
+  const oauth = config.oauth && { ...config.oauth, ...Object.fromEntries(OAUTH_STRINGS.filter((k) => config.oauth![k] !== undefined).map((k) => [k, fn(config.oauth![k]!)])) };
   return {
     ...config,
     url: fn(config.url),
     headers: mapRecord(config.headers),
+    ...(oauth && { oauth }),
     ...(config.tls?.ca !== undefined && { tls: { ...config.tls, ca: fn(config.tls.ca) } }),
   };
 }
+
+/** The OAuth settings that may hold variables (a secret from `${input:…}`, an id from `${env:…}`). */
+const OAUTH_STRINGS = ['clientId', 'clientSecret', 'privateKeyPem', 'clientMetadataUrl'] as const;
 
 export interface VariableUse {
   /** Where the string is, e.g. `['args', 1]`. */
