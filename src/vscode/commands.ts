@@ -6,6 +6,7 @@ import type { IDisposable } from '../common/lifecycle';
 import type { TreeNode } from '../views/serverTreeItems';
 import { addServer, openConfiguration } from './configEditing';
 import type { ServerLogs } from './logs';
+import type { OAuthFeature } from './oauthFeature';
 import { resourceDocumentUri } from './resourceDocuments';
 import { showServersQuickPick } from './statusBar';
 
@@ -15,9 +16,10 @@ export interface CommandDeps {
   manager: McpClientManager;
   logs: ServerLogs;
   reload: () => Promise<void>;
+  oauth: OAuthFeature;
 }
 
-export function registerCommands({ manager, logs, reload }: CommandDeps): IDisposable[] {
+export function registerCommands({ manager, logs, reload, oauth }: CommandDeps): IDisposable[] {
   /** Commands work from the tree (node), the status bar pick (name) or the palette (ask). */
   const pickServer = async (arg: ServerArg, title: string): Promise<string | undefined> => {
     if (typeof arg === 'string') return arg;
@@ -46,6 +48,14 @@ export function registerCommands({ manager, logs, reload }: CommandDeps): IDispo
       if (server) logs.show(server);
     }),
     reg('switchboard.showServers', () => showServersQuickPick(manager)),
+    reg('switchboard.signIn', async (arg: ServerArg) => {
+      const server = await pickServer(arg, 'Sign In to MCP Server');
+      return server ? oauth.signIn(manager, server) : false;
+    }),
+    reg('switchboard.signOut', async (arg: ServerArg) => {
+      const server = await pickServer(arg, 'Sign Out of MCP Server');
+      if (server) await oauth.signOut(manager, server);
+    }),
     reg('switchboard.refresh', () => reload()),
     reg('switchboard.copyToolName', async (node: Extract<TreeNode, { type: 'tool' }>) => {
       const name = node.namespaced ?? node.tool.name;

@@ -21,6 +21,7 @@ import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
 import { InputStore } from './inputs';
 import type { ServerLogs } from './logs';
+import { OAuthFeature } from './oauthFeature';
 import { SchemaGuard } from '../router/schemaGuard';
 
 /** The workspace-state key of the catalog cache. */
@@ -32,6 +33,8 @@ export class ServersFeature extends Disposable {
   readonly catalogCache: CatalogCache;
   /** Checks tools' output for the SDK clients and arguments for the router, compiling each schema once. */
   readonly schemaGuard = new SchemaGuard();
+  /** Remote servers' OAuth sessions (SecretStorage), and Sign In / Sign Out. */
+  readonly oauth: OAuthFeature;
   private readonly _watcher = this._register(new ConfigWatcher());
   private readonly _diagnostics = this._register(new ConfigDiagnostics());
   private readonly _inputs: InputStore;
@@ -44,6 +47,7 @@ export class ServersFeature extends Disposable {
   constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
     super();
     this._inputs = new InputStore(context.secrets, context.workspaceState);
+    this.oauth = this._register(new OAuthFeature(context.secrets));
     const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
     // Registered before the manager, so it is disposed after it: the last catalogs still get written.
     this.catalogCache = this._register(new CatalogCache(
@@ -56,6 +60,7 @@ export class ServersFeature extends Disposable {
       clientInfo: { name: 'mcp-switchboard', version },
       prepareEnv: createEnvPreparer(),
       jsonSchemaValidator: this.schemaGuard,
+      oauth: this.oauth.sessionFor,
     }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));

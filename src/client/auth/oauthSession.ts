@@ -50,8 +50,8 @@ export class OAuthSession implements HttpAuth {
    * The user's own "Sign In": the whole flow with `agent` (the browser), before the server is
    * started again; discovery starts from the server URL's well-known metadata.
    */
-  signIn(agent: AuthorizationAgent): Promise<boolean> {
-    return this._run(() => this._signIn(agent, undefined, undefined, false));
+  signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
+    return this._run(() => this._signIn(agent, undefined, undefined, false, signal));
   }
 
   /** Forgets the tokens and the registration ("Sign Out of Server"). */
@@ -65,12 +65,17 @@ export class OAuthSession implements HttpAuth {
     return this._flow;
   }
 
-  private async _signIn(agent: AuthorizationAgent | undefined, resourceMetadataUrl: URL | undefined, scope: string | undefined, stepUp: boolean): Promise<boolean> {
+  private async _signIn(
+    agent: AuthorizationAgent | undefined, resourceMetadataUrl: URL | undefined, scope: string | undefined, stepUp: boolean, signal?: AbortSignal,
+  ): Promise<boolean> {
     const { provider } = this;
     // A refresh would only renew the scope we have; more scope takes a new authorization.
     if (stepUp) await provider.invalidateCredentials('tokens');
     const loopback = provider.nonInteractive ? undefined : new LoopbackRedirect();
     let redirected: Promise<RedirectResult> | undefined;
+    // Cancelling closes the listener, which fails the wait for the browser.
+    const onAbort = () => loopback?.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (loopback) {
         provider.setRedirectUri(await loopback.start(await provider.redirectPort()));
@@ -91,6 +96,7 @@ export class OAuthSession implements HttpAuth {
       }
       return result === 'AUTHORIZED';
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       provider.onRedirect = undefined;
       loopback?.close();
     }
