@@ -1,7 +1,8 @@
 // `npm test`: every check, from a fresh clone to the real editor, in order:
 //   install (npm ci when needed) → editor-tools (Node 24, code-server, Chromium) → build → lint →
-//   typecheck → package (.vsix contents checked) → unit → connection → conformance (the official
-//   MCP suite's client scenarios) → integration (trusted, then untrusted) → ui
+//   typecheck → package (.vsix contents checked) → unit → connection (installs nginx and openssl
+//   first) → conformance (the official MCP suite's client scenarios) → integration (trusted, then
+//   untrusted) → ui
 // Each stage is timed; a failing stage does not stop the ones that do not depend on it. The last
 // line is always `N passed, N failed` (test counts summed; a stage failing without counts adds one
 // failure), and the exit code is non-zero on any failure.
@@ -175,7 +176,13 @@ async function main() {
   if (wanted('typecheck')) await stage('typecheck', async () => ({ ok: (await exec('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noInstall });
   if (wanted('package')) await stage('package', async () => ({ ok: (await exec('package', process.execPath, ['scripts/package.mjs'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noBuild });
   if (wanted('unit')) await stage('unit', () => mocha('unit', 'unit', 10 * MIN), { skipReason: noBuild });
-  if (wanted('connection')) await stage('connection', () => mocha('connection', 'connection', 15 * MIN), { skipReason: noBuild });
+  if (wanted('connection')) {
+    await stage('connection', async () => {
+      const { ensureConnectionTools } = await import('./editor.mjs');
+      await ensureConnectionTools();
+      return mocha('connection', 'connection', 15 * MIN);
+    }, { skipReason: noBuild });
+  }
   // The official MCP conformance suite's client scenarios (scripts/conformance.mjs); docs/CONFORMANCE.md is left as committed.
   if (wanted('conformance')) {
     await stage('conformance', async () => {

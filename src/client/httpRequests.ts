@@ -20,8 +20,9 @@ export class HttpRequests {
   private readonly _open = new Set<http.ClientRequest>();
   private _destroyed = false;
 
-  constructor(secure: boolean, private readonly _auth?: HttpAuth) {
-    this._agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true });
+  /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults. */
+  constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
+    this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
   }
 
   /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */

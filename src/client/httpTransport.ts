@@ -31,6 +31,8 @@ export interface HttpClientTransportOptions {
   reconnectDelayMs?: number;
   /** OAuth: bearer tokens on every request, a sign-in on a challenge (see HttpRequests). */
   auth?: HttpAuth;
+  /** For https://: the certificates to trust (see tls.ts); Node's defaults when absent. */
+  ca?: string[];
 }
 
 const MAX_REDIRECTS = 3;
@@ -57,7 +59,7 @@ export class HttpClientTransport implements Transport {
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
-    this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth);
+    this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth, _opts.ca);
   }
 
   get sessionId(): string | undefined { return this._sessionId; }

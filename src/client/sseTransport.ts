@@ -32,8 +32,9 @@ export class SseClientTransport implements Transport {
   private _protocolVersion?: string;
   private _closed = false;
 
-  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}, auth?: HttpAuth) {
-    this._requests = new HttpRequests(_url.protocol === 'https:', auth);
+  /** `ca`: for https://, the certificates to trust (see tls.ts); Node's defaults when absent. */
+  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}, auth?: HttpAuth, ca?: string[]) {
+    this._requests = new HttpRequests(_url.protocol === 'https:', auth, ca);
   }
 
   setProtocolVersion(version: string): void { this._protocolVersion = version; }

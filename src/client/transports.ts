@@ -2,7 +2,8 @@
  * Opens a connected MCP `Client` for a resolved server config: stdio through our stdio transport
  * (stdioTransport.ts), remote servers over Streamable HTTP (our own node:http transport, httpTransport.ts)
  * with a fallback to legacy SSE (sseTransport.ts) when the server answers the first POST with a
- * 4xx (as the spec's backwards-compatibility section describes).
+ * 4xx (as the spec's backwards-compatibility section describes). An https:// server's certificate
+ * is always verified; `tls.ca` adds the authorities to trust (tls.ts).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -11,10 +12,12 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
 import { isSignInRequired, type HttpAuth } from './auth/types';
+import { ConnectionError } from './connectionError';
 import { HttpClientTransport } from './httpTransport';
 import { SseClientTransport } from './sseTransport';
 import { StdioTransport } from './stdioTransport';
 import type { TrackedTransport } from './launch';
+import { certificateError, trustedCertificates } from './tls';
 import { TracingTransport } from './tracingTransport';
 import type { ServerLog } from './types';
 
@@ -42,13 +45,6 @@ export interface OpenOptions {
   track?: (t: TrackedTransport) => void;
   /** A remote server's OAuth session: bearer tokens on every request, sign-in on a challenge. */
   auth?: HttpAuth;
-}
-
-/** Raised for failures the user must act on (auth, bad URL), with the server named by the caller. */
-export class ConnectionError extends Error {
-  constructor(message: string, readonly httpStatus?: number) {
-    super(message);
-  }
 }
 
 export async function openStdio(config: StdioServerConfig, opts: OpenOptions): Promise<OpenedConnection> {
@@ -82,8 +78,11 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
   } catch {
     throw new ConnectionError(`invalid url "${config.url}"`);
   }
+  // Read once per connection, so replacing the file takes effect at the next start.
+  const caFile = url.protocol === 'https:' ? config.tls?.ca : undefined;
+  const ca = caFile === undefined ? undefined : await trustedCertificates(caFile);
   if (config.type === 'http') {
-    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers, auth: opts.auth }), opts.log);
+    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers, auth: opts.auth, ca }), opts.log);
     opts.track?.({ close: () => http.close(), pid: () => undefined });
     const client = opts.createClient();
     try {
@@ -93,12 +92,11 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
       await http.close().catch(() => undefined);
       if (isSignInRequired(e)) throw e;
       const status = httpStatus(e);
-      if (status === 401 || status === 403) throw authError(status, !!opts.auth);
-      if (status === undefined || status < 400 || status >= 500) throw e;
+      if (status === undefined || status < 400 || status >= 500 || status === 401 || status === 403) throw remoteFailure(e, status, url, caFile, !!opts.auth);
       opts.log.info(`Streamable HTTP answered ${status}; trying the legacy SSE transport`);
     }
   }
-  const sse = new TracingTransport(new SseClientTransport(url, config.headers, opts.auth), opts.log);
+  const sse = new TracingTransport(new SseClientTransport(url, config.headers, opts.auth, ca), opts.log);
   opts.track?.({ close: () => sse.close(), pid: () => undefined });
   const client = opts.createClient();
   try {
@@ -106,11 +104,15 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
   } catch (e) {
     await sse.close().catch(() => undefined);
     if (isSignInRequired(e)) throw e;
-    const status = httpStatus(e);
-    if (status === 401 || status === 403) throw authError(status, !!opts.auth);
-    throw e;
+    throw remoteFailure(e, httpStatus(e), url, caFile, !!opts.auth);
   }
   return { client, transport: sse, kind: 'sse' };
+}
+
+/** What a failed remote connect is reported as: the ones the user must act on get our own words. */
+function remoteFailure(e: unknown, status: number | undefined, url: URL, caFile: string | undefined, withOAuth: boolean): unknown {
+  if (status === 401 || status === 403) return authError(status, withOAuth);
+  return certificateError(e, url, caFile) ?? e;
 }
 
 function httpStatus(e: unknown): number | undefined {

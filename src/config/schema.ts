@@ -47,6 +47,11 @@ export const stdioServerSchema = z.object({
   ...common,
 });
 
+/** How an https:// server's certificate is checked; `ca` is a PEM file of extra authorities to trust. */
+export const tlsSchema = z.object({
+  ca: z.string().min(1).optional(),
+});
+
 /** OAuth for a remote server; secrets belong in `${input:…}` variables, which keep them in SecretStorage. */
 export const oauthSchema = z.object({
   clientId: z.string().min(1).optional(),
@@ -64,6 +69,7 @@ export const remoteServerSchema = z.object({
   url: z.string().min(1).refine(isHttpUrlTemplate, { message: 'expected an http:// or https:// URL' }),
   headers: z.record(z.string(), z.string()).optional(),
   oauth: oauthSchema.optional(),
+  tls: tlsSchema.optional(),
   ...common,
 });
 
@@ -79,5 +85,6 @@ export const inputSchema = z.object({
 /** Keys each kind of entry understands; anything else draws an "unknown property" warning. */
 export const STDIO_KEYS: readonly string[] = Object.keys(stdioServerSchema.shape);
 export const REMOTE_KEYS: readonly string[] = Object.keys(remoteServerSchema.shape);
+export const TLS_KEYS: readonly string[] = Object.keys(tlsSchema.shape);
 export const INPUT_KEYS: readonly string[] = Object.keys(inputSchema.shape);
 export const TOP_LEVEL_KEYS: readonly string[] = ['servers', 'mcpServers', 'inputs', '$schema'];

@@ -40,7 +40,18 @@ export interface RemoteServerConfig extends TimeoutSettings {
   headers: Record<string, string>;
   /** OAuth settings; a server that asks for OAuth without them is signed into by dynamic registration. */
   oauth?: OAuthSettings;
+  tls?: TlsSettings;
   disabled?: boolean;
+}
+
+/** How an https:// server's certificate is checked. Verification itself is never turned off. */
+export interface TlsSettings {
+  /**
+   * A PEM file of certificate authorities to trust besides the usual ones (a private CA, say).
+   * Relative paths are taken from the workspace folder; the file is read each time the
+   * connection opens.
+   */
+  ca?: string;
 }
 
 export type ServerConfig = StdioServerConfig | RemoteServerConfig;
