@@ -8,33 +8,59 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpAuth } from './auth/types';
 
 /** Enough of an error body to say what went wrong, never a whole page. */
 const MAX_ERROR_BODY = 2048;
 /** A 401 then a 403 step-up is the most one request should take; more means the server will not be satisfied. */
 const MAX_AUTH_RETRIES = 2;
+/** The OAuth flow's requests (metadata, registration, tokens) are small; a server that sits on one is down. */
+const FETCH_TIMEOUT_MS = 30_000;
 
 export class HttpRequests {
   private readonly _agent: http.Agent;
+  private readonly _secure: boolean;
   private readonly _open = new Set<http.ClientRequest>();
   private _destroyed = false;
 
   /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults. */
   constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
+    this._secure = secure;
     this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
   }
+
+  /**
+   * A `fetch` for the OAuth flow (discovery, registration, tokens) that trusts what the server's
+   * connection trusts (`tls.ca`): the SDK's `auth()` would otherwise use the global `fetch`, which
+   * knows nothing of a private CA. Redirects are not followed, as the SDK expects of its fetch.
+   */
+  readonly fetch: FetchLike = async (input, init = {}) => {
+    const url = new URL(String(input));
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+    const res = await this._requestOnce(url, init.method ?? 'GET', headers, body, FETCH_TIMEOUT_MS);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const status = res.statusCode ?? 0;
+    const out = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) out.append(k, x);
+    return new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: out });
+  };
 
   /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */
   async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers() } : headers, body, timeoutMs);
+      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers(method, url) } : headers, body, timeoutMs);
       const status = res.statusCode ?? 0;
       if (!this._auth || (status !== 401 && status !== 403) || attempt >= MAX_AUTH_RETRIES) return res;
       const www = res.headers['www-authenticate'];
+      const nonce = res.headers['dpop-nonce'];
       let again: boolean;
       try {
-        again = await this._auth.challenge(status, typeof www === 'string' ? www : undefined);
+        again = await this._auth.challenge(status, {
+          wwwAuthenticate: typeof www === 'string' ? www : undefined, dpopNonce: typeof nonce === 'string' ? nonce : undefined,
+        }, this.fetch);
       } catch (e) {
         res.resume();
         throw e;
@@ -69,9 +95,12 @@ export class HttpRequests {
 
   private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
     if (this._destroyed) return Promise.reject(new Error('the connection is closed'));
-    const lib = url.protocol === 'https:' ? https : http;
+    const secure = url.protocol === 'https:';
+    const lib = secure ? https : http;
+    // The OAuth flow may reach another origin on the other scheme; the agent only serves its own.
+    const agent = secure === this._secure ? this._agent : undefined;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs }, (res) => {
+      const req = lib.request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
         res.once('close', () => this._open.delete(req));
         resolve(res);
       });

@@ -62,6 +62,7 @@ export const oauthSchema = z.object({
   idp: z.object({ tokenEndpoint: z.string().url(), clientId: z.string().min(1).optional(), idToken: z.string().min(1) }).strict().optional(),
   privateKeyPem: z.string().min(1).optional(),
   signingAlgorithm: z.string().min(1).optional(),
+  dpop: z.boolean().optional(),
 }).strict();
 
 export const remoteServerSchema = z.object({

@@ -13,9 +13,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AddClientAuthentication, OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import { createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type { JWK } from 'jose';
+import { DpopKey } from './dpop';
 import type { OAuthSettings, SecretStore } from './types';
 
 interface StoredRecord {
+  /** The DPoP key pair (private JWK), when the server's settings ask for DPoP. */
+  dpopKey?: JWK;
   client?: OAuthClientInformationMixed;
   tokens?: OAuthTokens;
   discovery?: OAuthDiscoveryState;
@@ -34,6 +38,7 @@ export class ServerOAuthProvider implements OAuthClientProvider {
   private _codeVerifier?: string;
   private _state?: string;
   private _redirectUri?: string;
+  private _dpop?: Promise<DpopKey>;
   /** Receives the authorization URL `auth()` wants the user sent to. */
   onRedirect?: (url: URL, state: string | undefined) => Promise<void>;
   readonly addClientAuthentication?: AddClientAuthentication;
@@ -155,6 +160,19 @@ export class ServerOAuthProvider implements OAuthClientProvider {
     await this._secrets.store(oauthRecordKey(this.serverUrl), JSON.stringify(record));
   }
 
+  /** The server's DPoP key, created on first use and kept with its tokens; none unless the settings ask for DPoP. */
+  async dpopKey(): Promise<DpopKey | undefined> {
+    if (!this._settings.dpop) return undefined;
+    this._dpop ??= (async () => {
+      const stored = (await this._load()).dpopKey;
+      if (stored) return DpopKey.fromJwk(stored);
+      const { key, jwk } = await DpopKey.create();
+      await this._update({ dpopKey: jwk });
+      return key;
+    })();
+    return this._dpop;
+  }
+
   async redirectPort(): Promise<number | undefined> { return (await this._load()).redirectPort; }
 
   async saveRedirectPort(port: number): Promise<void> {
@@ -168,6 +186,7 @@ export class ServerOAuthProvider implements OAuthClientProvider {
   /** "Sign Out": forgets the tokens and the registration. */
   async signOut(): Promise<void> {
     this._record = {};
+    this._dpop = undefined;
     await this._secrets.delete(oauthRecordKey(this.serverUrl));
   }
 

@@ -5,6 +5,10 @@
  * builds the authorization URL (or refreshes silently, or, for client credentials, simply gets a
  * token); then, with the code our loopback listener received, it exchanges it for tokens.
  *
+ * With DPoP on, tokens are bound to the server's key pair (dpop.ts): proofs go with the token
+ * requests and every request to the server, and a `use_dpop_nonce` challenge is met by sending
+ * the request again with the server's nonce.
+ *
  * Only one sign-in runs at a time per server: concurrent requests that hit the same 401 wait for
  * it. A step-up for a scope already stepped up to is not tried again, so a server that keeps
  * asking for more cannot keep the user in a loop of browser tabs.
@@ -12,7 +16,8 @@
 import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import { LoopbackRedirect, type RedirectResult } from './loopbackRedirect';
 import type { ServerOAuthProvider } from './oauthProvider';
-import { SignInRequiredError, type AuthorizationAgent, type HttpAuth } from './types';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { SignInRequiredError, type AuthChallenge, type AuthorizationAgent, type HttpAuth } from './types';
 
 const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
@@ -28,30 +33,43 @@ export class OAuthSession implements HttpAuth {
 
   constructor(readonly server: string, readonly provider: ServerOAuthProvider, private readonly _opts: OAuthSessionOptions = {}) {}
 
-  async headers(): Promise<Record<string, string>> {
+  async headers(method: string, url: URL): Promise<Record<string, string>> {
     const tokens = await this.provider.tokens();
-    return tokens?.access_token ? { authorization: `${tokens.token_type?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer'} ${tokens.access_token}` } : {};
+    if (!tokens?.access_token) return {};
+    const key = tokens.token_type?.toLowerCase() === 'dpop' ? await this.provider.dpopKey() : undefined;
+    if (!key) return { authorization: `Bearer ${tokens.access_token}` };
+    return { authorization: `DPoP ${tokens.access_token}`, dpop: await key.proof(method, url, tokens.access_token) };
   }
 
-  challenge(status: number, wwwAuthenticate: string | undefined): Promise<boolean> {
-    const params = wwwAuthenticate ? extractWWWAuthenticateParams(new Response(null, { headers: { 'www-authenticate': wwwAuthenticate } })) : {};
+  async challenge(status: number, { wwwAuthenticate, dpopNonce }: AuthChallenge, fetch: FetchLike): Promise<boolean> {
+    const key = await this.provider.dpopKey();
+    // A DPoP server that wants a nonce in the proof: no new sign-in, the same request with it.
+    if (key && dpopNonce && /error="?use_dpop_nonce/.test(wwwAuthenticate ?? '')) {
+      key.setNonce(this.provider.serverUrl, dpopNonce);
+      return true;
+    }
+    const fetchFn = key ? key.wrapFetch(fetch) : fetch;
+    // The SDK reads Bearer challenges; a DPoP one has the same parameters.
+    const header = wwwAuthenticate?.replace(/^\s*DPoP\s/i, 'Bearer ');
+    const params = header ? extractWWWAuthenticateParams(new Response(null, { headers: { 'www-authenticate': header } })) : {};
     let stepUp = false;
     if (status === 403) {
-      if (params.error !== 'insufficient_scope') return Promise.resolve(false);
-      const key = params.scope ?? '';
-      if (this._steppedUp.has(key)) return Promise.resolve(false);
-      this._steppedUp.add(key);
+      if (params.error !== 'insufficient_scope') return false;
+      const wanted = params.scope ?? '';
+      if (this._steppedUp.has(wanted)) return false;
+      this._steppedUp.add(wanted);
       stepUp = true;
     }
-    return this._run(() => this._signIn(this._opts.agent, params.resourceMetadataUrl, params.scope, stepUp));
+    return this._run(() => this._signIn(this._opts.agent, params.resourceMetadataUrl, params.scope, stepUp, undefined, fetchFn));
   }
 
   /**
    * The user's own "Sign In": the whole flow with `agent` (the browser), before the server is
    * started again; discovery starts from the server URL's well-known metadata.
    */
-  signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
-    return this._run(() => this._signIn(agent, undefined, undefined, false, signal));
+  async signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
+    const key = await this.provider.dpopKey();
+    return this._run(() => this._signIn(agent, undefined, undefined, false, signal, key ? key.wrapFetch(fetch) : undefined));
   }
 
   /** Forgets the tokens and the registration ("Sign Out of Server"). */
@@ -66,7 +84,8 @@ export class OAuthSession implements HttpAuth {
   }
 
   private async _signIn(
-    agent: AuthorizationAgent | undefined, resourceMetadataUrl: URL | undefined, scope: string | undefined, stepUp: boolean, signal?: AbortSignal,
+    agent: AuthorizationAgent | undefined, resourceMetadataUrl: URL | undefined, scope: string | undefined, stepUp: boolean,
+    signal?: AbortSignal, fetchFn?: FetchLike,
   ): Promise<boolean> {
     const { provider } = this;
     // A refresh would only renew the scope we have; more scope takes a new authorization.
@@ -87,7 +106,7 @@ export class OAuthSession implements HttpAuth {
         redirected.catch(() => undefined);
         await agent.open(url, this.server);
       };
-      const options = { serverUrl: provider.serverUrl, resourceMetadataUrl, scope };
+      const options = { serverUrl: provider.serverUrl, resourceMetadataUrl, scope, fetchFn };
       let result = await auth(provider, options);
       if (result === 'REDIRECT') {
         if (!redirected) throw new Error('the sign-in did not start');

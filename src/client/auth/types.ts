@@ -3,6 +3,7 @@
  * PKCE, token exchange, refresh) is the SDK's `auth()`; what is ours is where credentials live,
  * how the user's browser is reached, and when the transports ask for a sign-in.
  */
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 
 /** Per-server OAuth settings from the configuration (`"oauth": { … }` on a remote server). */
 export interface OAuthSettings {
@@ -27,6 +28,8 @@ export interface OAuthSettings {
   privateKeyPem?: string;
   /** Its JWS algorithm, e.g. ES256 or RS256. */
   signingAlgorithm?: string;
+  /** Bind tokens to a key pair of this client's (DPoP, RFC 9449): every request then proves it holds the key. */
+  dpop?: boolean;
 }
 
 /** Where tokens and registrations are kept: VS Code's SecretStorage has exactly this shape. */
@@ -63,13 +66,21 @@ export class SignInRequiredError extends Error {
 export const isSignInRequired = (e: unknown): e is SignInRequiredError =>
   typeof e === 'object' && e !== null && (e as { signInRequired?: unknown }).signInRequired === true;
 
+/** What a 401 or 403 said about authorization. */
+export interface AuthChallenge {
+  wwwAuthenticate?: string;
+  /** RFC 9449: the nonce a DPoP server wants in the next proof. */
+  dpopNonce?: string;
+}
+
 /** What the HTTP layer asks of an OAuth session for each request (see HttpRequests). */
 export interface HttpAuth {
-  /** Headers that authorize a request (`authorization`), empty before any sign-in. */
-  headers(): Promise<Record<string, string>>;
+  /** Headers that authorize a request to `url` (`authorization`, and `dpop` for DPoP), empty before any sign-in. */
+  headers(method: string, url: URL): Promise<Record<string, string>>;
   /**
    * A 401, or a 403 with `insufficient_scope`: gets new tokens when it can and says whether
    * the request should be sent again. Throws when the user must act (SignInRequiredError).
+   * `fetch` trusts what the server's connection trusts; the OAuth flow's requests use it.
    */
-  challenge(status: number, wwwAuthenticate: string | undefined): Promise<boolean>;
+  challenge(status: number, challenge: AuthChallenge, fetch: FetchLike): Promise<boolean>;
 }
