@@ -28,25 +28,17 @@ export class HttpRequests {
   constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
     this._secure = secure;
     this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
+    this.fetch = trustingFetch(ca);
   }
 
   /**
    * A `fetch` for the OAuth flow (discovery, registration, tokens) that trusts what the server's
    * connection trusts (`tls.ca`): the SDK's `auth()` would otherwise use the global `fetch`, which
-   * knows nothing of a private CA. Redirects are not followed, as the SDK expects of its fetch.
+   * knows nothing of a private CA. It outlives this connection (a sign-in may finish after a
+   * failed start is gone), so it has no part in `destroy()`. Redirects are not followed, as the
+   * SDK expects of its fetch.
    */
-  readonly fetch: FetchLike = async (input, init = {}) => {
-    const url = new URL(String(input));
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
-    const res = await this._requestOnce(url, init.method ?? 'GET', headers, body, FETCH_TIMEOUT_MS);
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    const status = res.statusCode ?? 0;
-    const out = new Headers();
-    for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) out.append(k, x);
-    return new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: out });
-  };
+  readonly fetch: FetchLike;
 
   /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */
   async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
@@ -113,6 +105,28 @@ export class HttpRequests {
       req.end(body);
     });
   }
+}
+
+/** See `HttpRequests.fetch`: a minimal fetch on node:http(s), trusting `ca` (with Node's roots) when given. */
+function trustingFetch(ca: string[] | undefined): FetchLike {
+  return async (input, init = {}) => {
+    const url = new URL(String(input));
+    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+    const secure = url.protocol === 'https:';
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = (secure ? https : http).request(url, { method: init.method ?? 'GET', headers, timeout: FETCH_TIMEOUT_MS, ...(secure && ca ? { ca } : {}) }, resolve);
+      req.once('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${FETCH_TIMEOUT_MS / 1000} s`)));
+      req.once('error', reject);
+      req.end(body);
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const status = res.statusCode ?? 0;
+    const out = new Headers();
+    for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) out.append(k, x);
+    return new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: out });
+  };
 }
 
 /** `text/event-stream` from `text/event-stream; charset=utf-8`. */

@@ -30,6 +30,7 @@ export interface OAuthSessionOptions {
 export class OAuthSession implements HttpAuth {
   private _flow?: Promise<boolean>;
   private readonly _steppedUp = new Set<string>();
+  private _fetch?: FetchLike;
 
   constructor(readonly server: string, readonly provider: ServerOAuthProvider, private readonly _opts: OAuthSessionOptions = {}) {}
 
@@ -42,6 +43,7 @@ export class OAuthSession implements HttpAuth {
   }
 
   async challenge(status: number, { wwwAuthenticate, dpopNonce }: AuthChallenge, fetch: FetchLike): Promise<boolean> {
+    this._fetch = fetch;
     const key = await this.provider.dpopKey();
     // A DPoP server that wants a nonce in the proof: no new sign-in, the same request with it.
     if (key && dpopNonce && /error="?use_dpop_nonce/.test(wwwAuthenticate ?? '')) {
@@ -69,7 +71,9 @@ export class OAuthSession implements HttpAuth {
    */
   async signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
     const key = await this.provider.dpopKey();
-    return this._run(() => this._signIn(agent, undefined, undefined, false, signal, key ? key.wrapFetch(fetch) : undefined));
+    // The connection's fetch (its tls.ca) from the challenge that made the server wait for this sign-in.
+    const base = this._fetch ?? fetch;
+    return this._run(() => this._signIn(agent, undefined, undefined, false, signal, key ? key.wrapFetch(base) : base));
   }
 
   /** Forgets the tokens and the registration ("Sign Out of Server"). */
