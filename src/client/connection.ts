@@ -12,6 +12,9 @@ import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
 import { isSignInRequired, type HttpAuth } from './auth/types';
+import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, watchHealth } from './healthCheck';
+import { isSessionExpired } from './httpTransport';
+import { TracingTransport } from './tracingTransport';
 import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
@@ -42,6 +45,9 @@ export interface ConnectionOptions {
   features?: ClientFeatures;
   /** A remote server's OAuth session, kept across its restarts. */
   auth?: HttpAuth;
+  /** A connection quiet this long is pinged (0: never); one that does not answer within `pingTimeoutMs` is restarted. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -153,6 +159,7 @@ export class McpServerConnection extends Disposable {
       if (gen !== this._generation) return;
       this._setState(running());
       this._opts.log.info(`running (${launch.kind}; ${this._summary()})`);
+      this._watchHealth(launch);
     } catch (e) {
       await launch.close(0);
       if (gen !== this._generation) return;
@@ -197,7 +204,11 @@ export class McpServerConnection extends Disposable {
     launch.client = opened.client;
     launch.kind = opened.kind;
     opened.client.onclose = () => this._onClosed(launch);
-    opened.client.onerror = (e) => this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+    opened.client.onerror = (e) => {
+      // The server forgot our session (HTTP 404): the transport closes, and a new session starts at once.
+      if (isSessionExpired(e)) launch.sessionExpired = true;
+      this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+    };
     if (gen !== this._generation) return;
     const catalog = emptyCatalog();
     catalog.serverInfo = opened.client.getServerVersion();
@@ -254,14 +265,34 @@ export class McpServerConnection extends Disposable {
     }
   }
 
-  private _onClosed(launch: Launch): void {
+  private _watchHealth(launch: Launch): void {
+    const transport = launch.client?.transport as TracingTransport | undefined;
+    if (!launch.client || !(transport instanceof TracingTransport)) return;
+    launch.store.add(watchHealth({
+      client: launch.client,
+      lastActivity: () => transport.lastActivity,
+      intervalMs: this._opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+      timeoutMs: this._opts.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+      onLost: (reason) => this._onClosed(launch, `the server stopped answering: ${reason}`),
+    }));
+  }
+
+  private _onClosed(launch: Launch, why?: string): void {
     if (launch.closing || launch !== this._launch || this._state.kind !== 'running') return;
     this._launch = undefined;
     void launch.close(0);
-    const decision = this._policy.onCrash();
-    const lastError = this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed';
-    this._opts.log.error(`${lastError} unexpectedly`);
     this._setCatalog(emptyCatalog());
+    if (launch.sessionExpired) {
+      // Not a crash: the server ended the session (restarted, or timed it out). Start a new one now.
+      this._opts.log.info('the server ended the session; starting a new one');
+      const gen = ++this._generation;
+      this._setState({ kind: 'restarting', attempt: 1, delayMs: 0, lastError: 'the server ended the session' });
+      this._restartTimer = setTimeout(() => { if (gen === this._generation) void this._startLaunch(); }, 0);
+      return;
+    }
+    const decision = this._policy.onCrash();
+    const lastError = why ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
+    this._opts.log.error(why ?? `${lastError} unexpectedly`);
     if (decision.action === 'stop') {
       this._setState(errored(`${lastError}: ${decision.message}`, this._tail.lines()));
       return;

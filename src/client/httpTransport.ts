@@ -40,6 +40,16 @@ const MAX_GET_RETRIES = 2;
 
 type RequestId = string | number;
 
+/** The server answered 404 to our session id: it ended the session. */
+export class SessionExpiredError extends StreamableHTTPError {
+  readonly sessionExpired = true;
+  constructor() {
+    super(404, 'the server ended the session (HTTP 404)');
+  }
+}
+
+export const isSessionExpired = (e: unknown): boolean => (e as { sessionExpired?: unknown })?.sessionExpired === true;
+
 const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } => 'method' in m && 'id' in m;
 const isAnswer = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } => !('method' in m) && 'id' in m;
 
@@ -76,6 +86,15 @@ export class HttpClientTransport implements Transport {
     const session = res.headers['mcp-session-id'];
     if (typeof session === 'string') this._sessionId = session;
     const status = res.statusCode ?? 0;
+    if (status === 404 && this._sessionId) {
+      // The spec's "session expired": the server no longer knows our session id. A new session
+      // needs a new handshake, which is the connection's to do: say why, then close.
+      res.resume();
+      const expired = new SessionExpiredError();
+      this.onerror?.(expired);
+      void this.close();
+      throw expired;
+    }
     if (status < 200 || status >= 300) {
       throw new StreamableHTTPError(status, `Error POSTing to endpoint: ${await readCapped(res)}`);
     }

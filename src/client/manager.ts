@@ -35,6 +35,8 @@ export interface ManagerOptions {
   jsonSchemaValidator?: jsonSchemaValidator;
   /** The OAuth session for a remote server (one per definition, so tokens survive restarts), or none. */
   oauth?: (server: ResolvedServer) => HttpAuth | undefined;
+  /** Idle health check (see healthCheck.ts); the defaults when absent. */
+  ping?: { intervalMs: number; timeoutMs: number };
   /** How the host answers servers' sampling, elicitation and roots requests, and where their log messages go. */
   features?: ClientFeatures;
   /** Last known catalogs: read for servers that have not listed theirs yet, written as they do. */
@@ -212,6 +214,8 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       stopGraceMs: this._opts.stopGraceMs,
       jsonSchemaValidator: this._opts.jsonSchemaValidator,
       features: this._opts.features,
+      pingIntervalMs: this._opts.ping?.intervalMs,
+      pingTimeoutMs: this._opts.ping?.timeoutMs,
       auth: def.config.type !== 'stdio' ? this._opts.oauth?.(def) : undefined,
     }));
     entry.conn = conn;
