@@ -9,7 +9,7 @@ import { ServerOAuthProvider, oauthRecordKey } from '../../src/client/auth/oauth
 import { MemorySecretStore, type AuthorizationAgent } from '../../src/client/auth/types';
 import { ApprovingBrowser } from '../../src/cli/conformanceUser';
 import { startHttpFixture, type HttpFixture } from '../fixtures/spawn';
-import { testManager, waitForState, type RecordedLog } from './helpers';
+import { testManager, tracingLog, waitForState, type RecordedLog } from './helpers';
 
 const remote = (url: string): DesiredServer => ({ name: 'secured', sourceKind: 'user', config: { type: 'http', url, headers: {}, startupTimeoutMs: 20_000 } });
 
@@ -33,7 +33,8 @@ describe('OAuth sign-in to a remote server (real authorization server on 127.0.0
       sessions.set(def.name, s);
       return s;
     };
-    const logs = new Map<string, RecordedLog>();
+    // Traces on: every JSON-RPC message is logged, so the no-token check covers them too.
+    const logs = new Map<string, RecordedLog>([['secured', tracingLog()]]);
     const { manager } = testManager(logs, undefined, { oauth });
     stops.push(async () => { await manager.stopAll(1000); manager.dispose(); });
     return { manager, sessions, logs };
@@ -62,7 +63,8 @@ describe('OAuth sign-in to a remote server (real authorization server on 127.0.0
     const token = record.tokens.access_token;
     assert.ok(token.length > 10);
     const ours = [...logs.values()].flatMap((l) => l.lines).join('\n');
-    assert.ok(!ours.includes(token), 'the access token is in no log line');
+    assert.match(ours, /trace ▶ .*tools\/call/, 'the traces were on');
+    assert.ok(!ours.includes(token), 'the access token is in no log or trace line');
     assert.ok(!fx.stderr().includes(token), 'nor in the fixture\'s');
   });
 
