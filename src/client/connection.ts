@@ -137,16 +137,17 @@ export class McpServerConnection extends Disposable {
     super.dispose();
   }
 
-  private _startLaunch(): Promise<void> {
+  /** `recovering`: a restart after a crash or a lost connection, which may fail again for a while. */
+  private _startLaunch(recovering = false): Promise<void> {
     const gen = ++this._generation;
-    const p = this._runLaunch(gen).finally(() => {
+    const p = this._runLaunch(gen, recovering).finally(() => {
       if (this._starting === p) this._starting = undefined;
     });
     this._starting = p;
     return p;
   }
 
-  private async _runLaunch(gen: number): Promise<void> {
+  private async _runLaunch(gen: number, recovering: boolean): Promise<void> {
     const { config } = this.definition;
     const launch = new Launch();
     this._launch = launch;
@@ -175,7 +176,11 @@ export class McpServerConnection extends Disposable {
         return;
       }
       this._opts.log.error(`failed to start: ${message}`);
-      this._setState(errored(message, this._tail.lines()));
+      // A first start that fails is a configuration to fix. A restart that fails is usually the
+      // same trouble as the crash (a proxy restarting, the network gone for a moment): it is
+      // retried under the same policy, which gives up after its crash budget.
+      if (recovering) this._retry(message);
+      else this._setState(errored(message, this._tail.lines()));
     }
   }
 
@@ -287,12 +292,17 @@ export class McpServerConnection extends Disposable {
       this._opts.log.info('the server ended the session; starting a new one');
       const gen = ++this._generation;
       this._setState({ kind: 'restarting', attempt: 1, delayMs: 0, lastError: 'the server ended the session' });
-      this._restartTimer = setTimeout(() => { if (gen === this._generation) void this._startLaunch(); }, 0);
+      this._restartTimer = setTimeout(() => { if (gen === this._generation) void this._startLaunch(true); }, 0);
       return;
     }
-    const decision = this._policy.onCrash();
     const lastError = why ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
     this._opts.log.error(why ?? `${lastError} unexpectedly`);
+    this._retry(lastError);
+  }
+
+  /** Another start after a crash, as the restart policy allows; the error state once it says stop. */
+  private _retry(lastError: string): void {
+    const decision = this._policy.onCrash();
     if (decision.action === 'stop') {
       this._setState(errored(`${lastError}: ${decision.message}`, this._tail.lines()));
       return;
@@ -300,7 +310,7 @@ export class McpServerConnection extends Disposable {
     const gen = ++this._generation;
     this._setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs, lastError });
     this._restartTimer = setTimeout(() => {
-      if (gen === this._generation) void this._startLaunch();
+      if (gen === this._generation) void this._startLaunch(true);
     }, decision.delayMs);
   }
 

@@ -1,6 +1,7 @@
-// Connections that go bad without closing, against real servers: a stdio server that hangs after
-// starting is found by the idle ping and restarted (its frozen process killed); an HTTP server
-// that forgets our session (404) gets a new session at once, not a crash restart.
+// Connections that go bad, against real servers: a stdio server that hangs after starting is
+// found by the idle ping and restarted (its frozen process killed); a remote server that goes
+// away is retried until it is back; an HTTP server that forgets our session (404) gets a new
+// session at once, not a crash restart.
 import assert from 'node:assert/strict';
 import type { DesiredServer } from '../../src/client/manager';
 import { isAlive } from '../../src/client/processTree';
@@ -36,6 +37,22 @@ describe('health: hung servers and expired sessions (real processes)', function 
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(m.state('calm')?.kind, 'running');
     assert.doesNotMatch(logs.get('calm')!.lines.join('\n'), /ping/);
+  });
+
+  it('keeps trying a remote server that went away after running, and is back when it is', async () => {
+    const first = await startHttpFixture('sse');
+    const { port, url } = first;
+    const { m, logs } = manager();
+    await m.reconcile([{ name: 'flaky', sourceKind: 'user', config: { type: 'sse', url, headers: {} } }]);
+    assert.equal(m.state('flaky')?.kind, 'running');
+    await first.stop();
+    // Its restarts fail while nothing listens: retried under the crash policy, not an error to fix.
+    await waitFor(() => logs.get('flaky')!.lines.some((l) => l.startsWith('error failed to start')), 10_000, 'a failed restart');
+    assert.notEqual(m.state('flaky')?.kind, 'error', JSON.stringify(m.state('flaky')));
+    const back = await startHttpFixture('sse', [], { port });
+    stops.push(() => back.stop());
+    await waitForState(m, 'flaky', 'running', 20_000);
+    assert.deepEqual(texts(await m.connection('flaky')!.client!.callTool({ name: 'echo', arguments: { text: 'back' } })), ['back']);
   });
 
   it('starts a new session at once when the server forgot ours (HTTP 404)', async () => {
