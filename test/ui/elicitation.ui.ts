@@ -2,11 +2,12 @@
 // Run Tool on the fixture's ask_user, then the quick inputs: Respond, the name
 // (starting at the server's default), the age (a wrong value is refused with the schema's
 // reason), a yes/no, a titled choice, a multi-select; the tool's answer shows what the server
-// received. Then Decline on a second run. The config is restored at the end.
+// received. Then Decline on a second run, and a URL request declined in its dialog. The config is
+// restored at the end.
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  answer, answerPick, dismissNotifications, editConfig, openViewContainer, runCommand, screenshot, waitForWorkbench, type UiContext,
+  answer, answerPick, clickAnswer, dismissNotifications, editConfig, openViewContainer, runCommand, screenshot, waitForWorkbench, type UiContext,
 } from './helpers';
 
 export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
@@ -59,6 +60,17 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     await answerPick(page, 'Decline');
     await editorShows('"action":"decline"');
     log('Decline told the server no');
+
+    // URL mode: a modal names the server and the address; Decline opens nothing.
+    await runCommand(page, 'MCP Switchboard: Run Tool');
+    await answerPick(page, 'asker_ask_url');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'MCP server "asker" asks you to open a page: Link your account' }).first();
+    await dialog.waitFor({ timeout: 20000 });
+    if (!(await dialog.innerText()).includes('http://127.0.0.1:9/link')) throw new Error('the dialog does not show the address');
+    await screenshot(page, path.join(shotsDir, 'elicitation-url.png'));
+    await clickAnswer(page, 'Decline');
+    await page.locator('.part.editor .view-line', { hasText: /^decline$/ }).first().waitFor({ timeout: 20000 });
+    log('a URL request named the server and the address in a dialog; Decline opened nothing');
   } finally {
     fs.writeFileSync(configFile, original);
     await page.keyboard.press('Escape').catch(() => undefined);
