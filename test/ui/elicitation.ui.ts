@@ -2,8 +2,9 @@
 // Run Tool on the fixture's ask_user, then the quick inputs: Respond, the name
 // (starting at the server's default), the age (a wrong value is refused with the schema's
 // reason), a yes/no, a titled choice, a multi-select; the tool's answer shows what the server
-// received. Then Decline on a second run, and a URL request declined in its dialog. The config is
-// restored at the end.
+// received. Then Decline on a second run, a URL request declined in its dialog, and a sampling
+// request that asks for consent once and is answered by the demo model. The config is restored at
+// the end.
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -71,6 +72,36 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     await clickAnswer(page, 'Decline');
     await page.locator('.part.editor .view-line', { hasText: /^decline$/ }).first().waitFor({ timeout: 20000 });
     log('a URL request named the server and the address in a dialog; Decline opened nothing');
+
+    // Sampling: the first request asks whether the server may use a model; Allow is remembered.
+    const sample = async (prompt: string) => {
+      // A result document still taking focus can close the palette's next step: then try again.
+      for (let attempt = 1; ; attempt++) {
+        await runCommand(page, 'MCP Switchboard: Run Tool');
+        // The list is virtual: a tool far down is only rendered once the filter brings it up.
+        await page.locator('.quick-input-widget', { hasText: 'Run Tool' }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
+        await page.locator('.quick-input-widget input').fill('asker_sample', { timeout: 5000 }).catch(() => undefined);
+        const listed = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'asker_sample' }).first()
+          .waitFor({ timeout: 5000 }).then(() => true, () => false);
+        if (listed) break;
+        if (attempt === 3) throw new Error('the Run Tool pick did not list asker_sample');
+        await page.keyboard.press('Escape');
+      }
+      await page.keyboard.press('Enter');
+      await answer(page, 'sample: prompt', prompt);
+    };
+    await sample('hello model');
+    const consent = page.locator('.monaco-dialog-box', { hasText: 'MCP server "asker" wants to use a language model (sampling).' }).first();
+    await consent.waitFor({ timeout: 20000 });
+    await screenshot(page, path.join(shotsDir, 'sampling-consent.png'));
+    await clickAnswer(page, 'Allow');
+    await editorShows('I am the Switchboard demo model');
+    await sample('again');
+    // The second result opens a second asker_sample tab, without a dialog on the way.
+    await page.locator('.tabs-container .tab', { hasText: 'asker_sample' }).nth(1).waitFor({ timeout: 20000 });
+    if (await consent.count()) throw new Error('asked again although the server was allowed');
+    await editorShows('I am the Switchboard demo model');
+    log('sampling asked once for consent, then the model answered the server; the second request was not asked about');
   } finally {
     fs.writeFileSync(configFile, original);
     await page.keyboard.press('Escape').catch(() => undefined);
