@@ -57,6 +57,12 @@ async function askForm(server: string, params: Exclude<ElicitParams, { mode: 'ur
 }
 
 const CANCELLED = Symbol('cancelled');
+
+/** The server's default first, so Enter takes it (the quick pick's counterpart of a prefilled box). */
+function defaultFirst<T extends { value: unknown }>(items: T[], value: unknown): T[] {
+  const i = value === undefined ? -1 : items.findIndex((x) => x.value === value);
+  return i <= 0 ? items : [items[i], ...items.slice(0, i), ...items.slice(i + 1)];
+}
 type FieldResult = unknown | typeof CANCELLED;
 
 async function askField(field: ElicitField, title: string, token: vscode.CancellationToken): Promise<FieldResult> {
@@ -75,15 +81,13 @@ async function askField(field: ElicitField, title: string, token: vscode.Cancell
       return r.ok ? r.value : CANCELLED;
     }
     case 'boolean': {
-      const items = [{ label: 'Yes', value: true }, { label: 'No', value: false }];
-      if (field.default !== undefined) items.sort((a) => (a.value === field.default ? -1 : 1));
+      const items = defaultFirst([{ label: 'Yes', value: true }, { label: 'No', value: false }], field.default);
       if (!field.required) items.push({ label: 'Skip', value: undefined as unknown as boolean });
       const pick = await vscode.window.showQuickPick(items, { title, placeHolder: detail, ignoreFocusOut: true }, token);
       return pick ? pick.value : CANCELLED;
     }
     case 'enum': {
-      const items = field.options.map((o) => ({ label: o.label, description: o.label !== o.value ? o.value : undefined, value: o.value as string | undefined }));
-      if (field.default !== undefined) items.sort((a) => (a.value === field.default ? -1 : 1));
+      const items = defaultFirst(field.options.map((o) => ({ label: o.label, description: o.label !== o.value ? o.value : undefined, value: o.value as string | undefined })), field.default);
       if (!field.required) items.push({ label: 'Skip', description: undefined, value: undefined });
       const pick = await vscode.window.showQuickPick(items, { title, placeHolder: detail, ignoreFocusOut: true }, token);
       return pick ? pick.value : CANCELLED;
