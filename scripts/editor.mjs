@@ -4,6 +4,8 @@
 // registry and Debian packages are reachable, so no editor or Electron download at test time).
 //
 // Tools are cached outside the repo, keyed by versions; run state lives in <repo>/.test-work/.
+// The Debian packages the connection tests need (nginx and openssl, for the TLS proxy) are
+// installed here too, the same way as Chromium.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -17,8 +19,11 @@ export const WORK = path.join(REPO, '.test-work');
 
 const NODE_MAJOR = 24;
 const CODE_SERVER_VERSION = '4.139.1';
-const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev'];
 export const CHROMIUM = '/usr/bin/chromium';
+const EDITOR_APT = { packages: ['chromium', 'libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev'], files: [CHROMIUM] };
+// test/connection/nginx.ts and certificates.ts run these binaries at these paths.
+const CONNECTION_APT = { packages: ['nginx', 'openssl'], files: ['/usr/sbin/nginx', '/usr/bin/openssl'] };
+const POLICY_RC = '/usr/sbin/policy-rc.d';
 
 /** The version-keyed tools folder: a new Node or code-server version gets a fresh install. */
 export const TOOLS = path.join(
@@ -66,30 +71,44 @@ async function withHeartbeat(t0, what, promise) {
   try { return await promise; } finally { clearInterval(beat); }
 }
 
-function aptMissing() {
-  return APT_PACKAGES.filter((p) => {
+function aptMissing(packages) {
+  return packages.filter((p) => {
     const r = spawnSync('dpkg', ['-s', p], { encoding: 'utf8' });
     return r.status !== 0 || !/^Status: install ok installed/m.test(r.stdout);
   });
 }
 
-async function ensureAptPackages(t0) {
-  const missing = aptMissing();
-  if (missing.length === 0 && fs.existsSync(CHROMIUM)) { progress(t0, 'apt packages present'); return; }
+/** Installs whichever of `packages` is missing (or all, when one of `files` is); idempotent. */
+async function ensureAptPackages(t0, { packages, files }) {
+  const missing = aptMissing(packages);
+  if (missing.length === 0 && files.every((f) => fs.existsSync(f))) { progress(t0, `apt packages present (${packages.join(' ')})`); return; }
   if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(' ')}: run as root or install them with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // Another apt run (e.g. a provisioning step) may hold the lock: wait for it instead of failing.
   const lock = ['-o', 'DPkg::Lock::Timeout=600'];
+  // Installing nginx starts Debian's nginx service (port 80, every interface) unless policy-rc.d
+  // says no (exit 101), as container images do; the tests run their own nginx and need none.
+  const ownPolicy = !fs.existsSync(POLICY_RC);
+  if (ownPolicy) fs.writeFileSync(POLICY_RC, '#!/bin/sh\n# mcp-switchboard scripts/editor.mjs: no services started by this apt-get run\nexit 101\n', { mode: 0o755 });
   progress(t0, `apt-get install ${missing.join(' ')}`);
-  await withHeartbeat(t0, 'running apt-get', (async () => {
-    await run('apt-get', [...lock, 'update'], { env, quiet: true });
-    await run('apt-get', [...lock, 'install', '-y', ...(missing.length ? missing : ['chromium'])], { env, quiet: true });
-  })());
+  try {
+    await withHeartbeat(t0, 'running apt-get', (async () => {
+      await run('apt-get', [...lock, 'update'], { env, quiet: true });
+      await run('apt-get', [...lock, 'install', '-y', ...(missing.length ? missing : packages)], { env, quiet: true });
+    })());
+  } finally {
+    if (ownPolicy) fs.rmSync(POLICY_RC, { force: true });
+  }
   progress(t0, 'apt packages installed');
 }
 
+/** nginx and openssl for the connection tests' TLS reverse proxy; seconds when present. */
+export async function ensureConnectionTools() {
+  await ensureAptPackages(Date.now(), CONNECTION_APT);
+}
+
 /** Installs `spec` into a fresh `dir` unless its marker says a previous install completed. */
-async function ensureNpmInstall(t0, { dir, spec, env, probe }) {
+export async function ensureNpmInstall(t0, { dir, spec, env, probe }) {
   const marker = path.join(dir, '.installed');
   if (fs.existsSync(marker) && fs.existsSync(probe)) { progress(t0, `${spec} cached in ${dir}`); return; }
   // A marker is written only after success, so anything else here is a broken half-install.
@@ -122,12 +141,18 @@ export function node24Env(extra = {}) {
 export async function ensureEditorTools() {
   const t0 = Date.now();
   progress(t0, `editor tools in ${TOOLS}`);
-  await ensureAptPackages(t0);
+  await ensureAptPackages(t0, EDITOR_APT);
+  const v = await ensureNode24(t0);
+  await ensureNpmInstall(t0, { dir: CS_DIR, spec: `code-server@${CODE_SERVER_VERSION}`, env: node24Env(), probe: CODE_SERVER_ENTRY });
+  progress(t0, `editor tools ready (node ${v}, code-server ${CODE_SERVER_VERSION})`);
+}
+
+/** Node 24 from npm (the `node` package) in the tools folder; returns its version. */
+export async function ensureNode24(t0 = Date.now()) {
   await ensureNpmInstall(t0, { dir: NODE24_DIR, spec: `node@${NODE_MAJOR}`, env: process.env, probe: path.join(NODE24_BIN, 'node') });
   const v = spawnSync(path.join(NODE24_BIN, 'node'), ['-v'], { encoding: 'utf8' }).stdout.trim();
   if (!v.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`${NODE24_BIN}/node reports "${v}", expected v${NODE_MAJOR}`);
-  await ensureNpmInstall(t0, { dir: CS_DIR, spec: `code-server@${CODE_SERVER_VERSION}`, env: node24Env(), probe: CODE_SERVER_ENTRY });
-  progress(t0, `editor tools ready (node ${v}, code-server ${CODE_SERVER_VERSION})`);
+  return v;
 }
 
 /** Whether node_modules is missing or older than package-lock.json (npm writes .package-lock.json last). */

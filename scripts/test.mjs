@@ -1,6 +1,7 @@
 // `npm test`: every check, from a fresh clone to the real editor, in order:
 //   install (npm ci when needed) → editor-tools (Node 24, code-server, Chromium) → build → lint →
-//   typecheck → package (.vsix contents checked) → unit → connection → integration (trusted, then
+//   typecheck → package (.vsix contents checked) → unit → connection (installs nginx and openssl
+//   first) → conformance (the official MCP suite's client scenarios) → integration (trusted, then
 //   untrusted) → ui
 // Each stage is timed; a failing stage does not stop the ones that do not depend on it. The last
 // line is always `N passed, N failed` (test counts summed; a stage failing without counts adds one
@@ -22,7 +23,7 @@ const BIN = path.join(REPO, 'node_modules', '.bin');
 const MIN = 60000;
 
 const { values: opts } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'package', 'unit', 'connection', 'integration', 'ui'];
+const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'package', 'unit', 'connection', 'conformance', 'integration', 'ui'];
 for (const s of opts.only ?? []) if (!STAGES.includes(s)) { console.error(`unknown stage "${s}"; stages: ${STAGES.join(', ')}`); process.exit(2); }
 const NEEDS_EDITOR = ['integration', 'ui'];
 /** With --only, the named stages plus what they stand on (install, build, and the editor for editor stages). */
@@ -175,7 +176,20 @@ async function main() {
   if (wanted('typecheck')) await stage('typecheck', async () => ({ ok: (await exec('typecheck', path.join(BIN, 'tsc'), ['--noEmit', '-p', '.'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noInstall });
   if (wanted('package')) await stage('package', async () => ({ ok: (await exec('package', process.execPath, ['scripts/package.mjs'], { timeoutMs: 5 * MIN })).code === 0 }), { skipReason: noBuild });
   if (wanted('unit')) await stage('unit', () => mocha('unit', 'unit', 10 * MIN), { skipReason: noBuild });
-  if (wanted('connection')) await stage('connection', () => mocha('connection', 'connection', 15 * MIN), { skipReason: noBuild });
+  if (wanted('connection')) {
+    await stage('connection', async () => {
+      const { ensureConnectionTools } = await import('./editor.mjs');
+      await ensureConnectionTools();
+      return mocha('connection', 'connection', 15 * MIN);
+    }, { skipReason: noBuild });
+  }
+  // The official MCP conformance suite's client scenarios (scripts/conformance.mjs); docs/CONFORMANCE.md is left as committed.
+  if (wanted('conformance')) {
+    await stage('conformance', async () => {
+      const r = await exec('conformance', process.execPath, ['scripts/conformance.mjs', '--no-write'], { timeoutMs: 15 * MIN });
+      return { ok: r.code === 0, counts: r.counts };
+    }, { skipReason: noBuild });
+  }
   if (wanted('integration')) {
     await stage('integration', () => editorRun('integration', 'run-extension-tests.mjs'), { skipReason: noEditor });
     if (fs.existsSync(path.join(REPO, 'out', 'test', 'integration', 'untrusted'))) {

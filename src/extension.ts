@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   context.subscriptions.push(new ServersStatusBar(manager));
   context.subscriptions.push(new FailureNotifier(manager, (command, server) => void vscode.commands.executeCommand(command, server)));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, new ResourceDocumentProvider(manager)));
-  context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload() }));
+  context.subscriptions.push(...registerCommands({ manager, logs, reload: () => feature.reload(), oauth: feature.oauth }));
   const toolsFeature = new ToolsFeature(context, manager, () => feature.schemaGuard(), logs);
   tools = toolsFeature;
   context.subscriptions.push(toolsFeature);

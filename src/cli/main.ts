@@ -1,6 +1,7 @@
 /** Headless CLI over the same core as the extension: `switchboard check|list|call`. */
 import { runCall } from './call';
 import { runCheck } from './check';
+import { runConformance } from './conformance';
 import { runList } from './list';
 import { runGrant, runPermissions, runRevoke } from './permissions';
 
@@ -16,6 +17,8 @@ const USAGE = `usage:
   switchboard deny  <tool|server> [--scope always|workspace] [--config FILE]
   switchboard permissions [--json] [--config FILE]   list stored rules with their ids
   switchboard revoke <rule-id>                remove a rule
+  switchboard conformance <server-url>        the client the MCP conformance suite drives
+                                             (npm run conformance); answers as a user would
 rules and the audit log (audit.jsonl) live in the user data folder (SWITCHBOARD_HOME overrides)`;
 
 /** Flags that take a value (`--config FILE` or `--config=FILE`); every other flag is a switch. */
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
       return runGrant(command, rest[0], { config, scope: typeof flags.scope === 'string' ? flags.scope : undefined, verbose: !!flags.verbose }, out, err);
     case 'permissions': return runPermissions({ config, json: !!flags.json }, out, err);
     case 'revoke': return runRevoke(rest[0], { config }, out, err);
+    case 'conformance': return runConformance(rest[0], out, err);
     default:
       err(USAGE);
       return command === undefined || flags.help ? 0 : 2;

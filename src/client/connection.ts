@@ -11,12 +11,17 @@ import { errorMessage, withTimeout } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
+import { isSignInRequired, type HttpAuth } from './auth/types';
+import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, watchHealth } from './healthCheck';
+import { isSessionExpired } from './httpTransport';
+import { TracingTransport } from './tracingTransport';
+import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
 import { LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
 import { RestartPolicy } from './restartPolicy';
-import { errored, isActive, running, starting, stopped } from './state';
+import { errored, isActive, needsSignIn, running, starting, stopped } from './state';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { openRemote, openStdio, type OpenOptions, type TransportKind } from './transports';
 import {
@@ -36,6 +41,13 @@ export interface ConnectionOptions {
    * every schema is compiled once and follows the same dialect rules for input and output.
    */
   jsonSchemaValidator?: jsonSchemaValidator;
+  /** How the host answers the server's own requests (sampling, elicitation, roots) and logs. */
+  features?: ClientFeatures;
+  /** A remote server's OAuth session, kept across its restarts. */
+  auth?: HttpAuth;
+  /** A connection quiet this long is pinged (0: never); one that does not answer within `pingTimeoutMs` is restarted. */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
 }
 
 export const DEFAULT_STARTUP_TIMEOUT_MS = 60_000;
@@ -125,16 +137,17 @@ export class McpServerConnection extends Disposable {
     super.dispose();
   }
 
-  private _startLaunch(): Promise<void> {
+  /** `recovering`: a restart after a crash or a lost connection, which may fail again for a while. */
+  private _startLaunch(recovering = false): Promise<void> {
     const gen = ++this._generation;
-    const p = this._runLaunch(gen).finally(() => {
+    const p = this._runLaunch(gen, recovering).finally(() => {
       if (this._starting === p) this._starting = undefined;
     });
     this._starting = p;
     return p;
   }
 
-  private async _runLaunch(gen: number): Promise<void> {
+  private async _runLaunch(gen: number, recovering: boolean): Promise<void> {
     const { config } = this.definition;
     const launch = new Launch();
     this._launch = launch;
@@ -147,6 +160,7 @@ export class McpServerConnection extends Disposable {
       if (gen !== this._generation) return;
       this._setState(running());
       this._opts.log.info(`running (${launch.kind}; ${this._summary()})`);
+      this._watchHealth(launch);
     } catch (e) {
       await launch.close(0);
       if (gen !== this._generation) return;
@@ -156,8 +170,17 @@ export class McpServerConnection extends Disposable {
       const message = config.type === 'stdio' && (code === 'ENOENT' || code === 'EACCES')
         ? describeSpawnError(e as NodeJS.ErrnoException, config.command, process.platform)
         : errorMessage(e);
+      if (isSignInRequired(e)) {
+        this._opts.log.info(`not started: ${message}`);
+        this._setState(needsSignIn(message));
+        return;
+      }
       this._opts.log.error(`failed to start: ${message}`);
-      this._setState(errored(message, this._tail.lines()));
+      // A first start that fails is a configuration to fix. A restart that fails is usually the
+      // same trouble as the crash (a proxy restarting, the network gone for a moment): it is
+      // retried under the same policy, which gives up after its crash budget.
+      if (recovering) this._retry(message);
+      else this._setState(errored(message, this._tail.lines()));
     }
   }
 
@@ -174,6 +197,7 @@ export class McpServerConnection extends Disposable {
       onStderr: (chunk) => stderr.push(chunk),
       timeoutMs,
       track: (t) => { launch.tracked = t; },
+      auth: this._opts.auth,
     };
     if (config.type === 'stdio') {
       opts.env = await (this._opts.prepareEnv ?? defaultPrepareEnv)(config);
@@ -185,7 +209,11 @@ export class McpServerConnection extends Disposable {
     launch.client = opened.client;
     launch.kind = opened.kind;
     opened.client.onclose = () => this._onClosed(launch);
-    opened.client.onerror = (e) => this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+    opened.client.onerror = (e) => {
+      // The server forgot our session (HTTP 404): the transport closes, and a new session starts at once.
+      if (isSessionExpired(e)) launch.sessionExpired = true;
+      this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+    };
     if (gen !== this._generation) return;
     const catalog = emptyCatalog();
     catalog.serverInfo = opened.client.getServerVersion();
@@ -197,7 +225,9 @@ export class McpServerConnection extends Disposable {
   }
 
   private _createClient(launch: Launch): Client {
-    const client = new Client(this._opts.clientInfo, { capabilities: {}, jsonSchemaValidator: this._opts.jsonSchemaValidator });
+    const { features } = this._opts;
+    const client = new Client(this._opts.clientInfo, { capabilities: clientCapabilities(features), jsonSchemaValidator: this._opts.jsonSchemaValidator });
+    for (const d of registerClientFeatures(client, this.name, features)) launch.store.add(d);
     // The SDK's built-in list-changed refresh reads only the first page and no resource
     // templates, so we follow the notifications ourselves.
     let pending = new Set<CatalogKind>();
@@ -240,14 +270,39 @@ export class McpServerConnection extends Disposable {
     }
   }
 
-  private _onClosed(launch: Launch): void {
+  private _watchHealth(launch: Launch): void {
+    const transport = launch.client?.transport as TracingTransport | undefined;
+    if (!launch.client || !(transport instanceof TracingTransport)) return;
+    launch.store.add(watchHealth({
+      client: launch.client,
+      lastActivity: () => transport.lastActivity,
+      intervalMs: this._opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS,
+      timeoutMs: this._opts.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+      onLost: (reason) => this._onClosed(launch, `the server stopped answering: ${reason}`),
+    }));
+  }
+
+  private _onClosed(launch: Launch, why?: string): void {
     if (launch.closing || launch !== this._launch || this._state.kind !== 'running') return;
     this._launch = undefined;
     void launch.close(0);
-    const decision = this._policy.onCrash();
-    const lastError = this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed';
-    this._opts.log.error(`${lastError} unexpectedly`);
     this._setCatalog(emptyCatalog());
+    if (launch.sessionExpired) {
+      // Not a crash: the server ended the session (restarted, or timed it out). Start a new one now.
+      this._opts.log.info('the server ended the session; starting a new one');
+      const gen = ++this._generation;
+      this._setState({ kind: 'restarting', attempt: 1, delayMs: 0, lastError: 'the server ended the session' });
+      this._restartTimer = setTimeout(() => { if (gen === this._generation) void this._startLaunch(true); }, 0);
+      return;
+    }
+    const lastError = why ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
+    this._opts.log.error(why ?? `${lastError} unexpectedly`);
+    this._retry(lastError);
+  }
+
+  /** Another start after a crash, as the restart policy allows; the error state once it says stop. */
+  private _retry(lastError: string): void {
+    const decision = this._policy.onCrash();
     if (decision.action === 'stop') {
       this._setState(errored(`${lastError}: ${decision.message}`, this._tail.lines()));
       return;
@@ -255,7 +310,7 @@ export class McpServerConnection extends Disposable {
     const gen = ++this._generation;
     this._setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs, lastError });
     this._restartTimer = setTimeout(() => {
-      if (gen === this._generation) void this._startLaunch();
+      if (gen === this._generation) void this._startLaunch(true);
     }, decision.delayMs);
   }
 

@@ -10,14 +10,17 @@
  * stream carries the answers (and anything the server sends on the way, such as progress or a
  * request of its own); the session id and protocol version go on every request; after
  * `notifications/initialized` a GET stream listens for messages the server sends unprompted
- * (405 means it offers none), reopened with Last-Event-ID if it drops; redirects are followed
- * within the same origin only; `close()` ends the session with a DELETE, best effort.
- * What it does not: OAuth (servers that need it still get the bearer header from the config).
+ * (405 means it offers none); a dropped stream, the GET one or a POST's still owing answers, is
+ * reopened with a GET from its Last-Event-ID after the server's `retry` (resumption, SEP-1699);
+ * redirects are followed within the same origin only; `close()` ends the session with a DELETE,
+ * best effort.
+ * OAuth happens beneath it, in HttpRequests, on every request.
  */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type * as http from 'node:http';
+import type { HttpAuth } from './auth/types';
 import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
 import { parseMessage, toMessage } from './jsonRpc';
 
@@ -26,12 +29,26 @@ export interface HttpClientTransportOptions {
   headers?: Record<string, string>;
   /** How long a dropped GET stream waits before reopening, doubling per failed attempt. */
   reconnectDelayMs?: number;
+  /** OAuth: bearer tokens on every request, a sign-in on a challenge (see HttpRequests). */
+  auth?: HttpAuth;
+  /** For https://: the certificates to trust (see tls.ts); Node's defaults when absent. */
+  ca?: string[];
 }
 
 const MAX_REDIRECTS = 3;
 const MAX_GET_RETRIES = 2;
 
 type RequestId = string | number;
+
+/** The server answered 404 to our session id: it ended the session. */
+export class SessionExpiredError extends StreamableHTTPError {
+  readonly sessionExpired = true;
+  constructor() {
+    super(404, 'the server ended the session (HTTP 404)');
+  }
+}
+
+export const isSessionExpired = (e: unknown): boolean => (e as { sessionExpired?: unknown })?.sessionExpired === true;
 
 const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } => 'method' in m && 'id' in m;
 const isAnswer = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } => !('method' in m) && 'id' in m;
@@ -46,12 +63,13 @@ export class HttpClientTransport implements Transport {
   private _protocolVersion?: string;
   private readonly _requests: HttpRequests;
   private _closed = false;
-  private _lastEventId?: string;
-  private _reconnect?: ReturnType<typeof setTimeout>;
+  /** The server's last `retry` advice, ms. */
+  private _retryMs?: number;
+  private readonly _timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
-    this._requests = new HttpRequests(url.protocol === 'https:');
+    this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth, _opts.ca);
   }
 
   get sessionId(): string | undefined { return this._sessionId; }
@@ -68,6 +86,15 @@ export class HttpClientTransport implements Transport {
     const session = res.headers['mcp-session-id'];
     if (typeof session === 'string') this._sessionId = session;
     const status = res.statusCode ?? 0;
+    if (status === 404 && this._sessionId) {
+      // The spec's "session expired": the server no longer knows our session id. A new session
+      // needs a new handshake, which is the connection's to do: say why, then close.
+      res.resume();
+      const expired = new SessionExpiredError();
+      this.onerror?.(expired);
+      void this.close();
+      throw expired;
+    }
     if (status < 200 || status >= 300) {
       throw new StreamableHTTPError(status, `Error POSTing to endpoint: ${await readCapped(res)}`);
     }
@@ -77,7 +104,7 @@ export class HttpClientTransport implements Transport {
       return;
     }
     const type = mediaType(res.headers['content-type']);
-    if (type === 'text/event-stream') this._readEvents(res, message.id);
+    if (type === 'text/event-stream') this._readEvents(res, { waiting: new Set([message.id]) });
     else if (type === 'application/json') void this._readJson(res, message.id);
     else {
       res.resume();
@@ -88,7 +115,7 @@ export class HttpClientTransport implements Transport {
   async close(): Promise<void> {
     if (this._closed) return;
     this._closed = true;
-    clearTimeout(this._reconnect);
+    for (const t of this._timers) clearTimeout(t);
     const session = this._sessionId;
     // The spec asks clients to end sessions they no longer need; a server that is gone must not hold us up.
     if (session) await this._request('DELETE', 'application/json', undefined, 1000).then((r) => r.resume(), () => undefined);
@@ -96,19 +123,19 @@ export class HttpClientTransport implements Transport {
     this.onclose?.();
   }
 
-  private _headers(method: string, accept: string, hasBody: boolean): Record<string, string> {
+  private _headers(accept: string, hasBody: boolean, lastEventId?: string): Record<string, string> {
     const headers: Record<string, string> = { ...this._opts.headers, accept };
     if (hasBody) headers['content-type'] = 'application/json';
     if (this._sessionId) headers['mcp-session-id'] = this._sessionId;
     if (this._protocolVersion) headers['mcp-protocol-version'] = this._protocolVersion;
-    if (method === 'GET' && this._lastEventId) headers['last-event-id'] = this._lastEventId;
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     return headers;
   }
 
   /** One HTTP request with the common headers, following same-origin redirects. */
-  private async _request(method: string, accept: string, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
+  private async _request(method: string, accept: string, body: string | undefined, timeoutMs?: number, lastEventId?: string): Promise<http.IncomingMessage> {
     for (let hop = 0; ; hop++) {
-      const res = await this._requests.request(this._url, method, this._headers(method, accept, body !== undefined), body, timeoutMs);
+      const res = await this._requests.request(this._url, method, this._headers(accept, body !== undefined, lastEventId), body, timeoutMs);
       const location = res.headers.location;
       if (![301, 302, 303, 307, 308].includes(res.statusCode ?? 0) || !location) return res;
       res.resume();
@@ -129,21 +156,51 @@ export class HttpClientTransport implements Transport {
   }
 
   /**
-   * Reads an SSE stream to its end. A POST's stream that ends before answering its request gets
-   * a connection-closed error in its place, so the caller hears at once instead of timing out.
+   * Reads an SSE stream to its end. A POST's stream that ends before answering its request is
+   * resumed when the server gave its events ids (SEP-1699: the server may close a stream after a
+   * priming event and let the client pick up with a GET carrying Last-Event-ID, `retry` ms
+   * later); without ids there is nothing to resume from, and the request gets a connection-closed
+   * error in place of its answer, so the caller hears at once instead of timing out.
    */
-  private _readEvents(res: http.IncomingMessage, requestId?: RequestId, onEnd?: (gotEvents: boolean) => void): void {
-    const waiting = requestId === undefined ? undefined : new Set<RequestId>([requestId]);
+  private _readEvents(res: http.IncomingMessage, { waiting, fromId, resumed = false, onEnd }: {
+    /** The requests whose answers this stream should carry. */
+    waiting?: Set<RequestId>;
+    /** The Last-Event-ID it was opened with. */
+    fromId?: string;
+    /** A POST's stream picked up by a GET: closed once the answers it was reopened for arrived. */
+    resumed?: boolean;
+    onEnd?: (gotEvents: boolean, lastId?: string) => void;
+  } = {}): void {
     let gotEvents = false;
+    let lastId = fromId;
     readEvents(res, (event) => {
-      if (event.id) this._lastEventId = event.id;
+      if (event.id) lastId = event.id;
       if (event.event && event.event !== 'message') return;
       gotEvents = true;
       if (event.data) this._deliver(parseMessage(event.data), waiting);
+      if (resumed && waiting?.size === 0) res.destroy();
     }, () => {
-      for (const id of waiting ?? []) this._unanswered(id);
-      onEnd?.(gotEvents);
-    });
+      if (waiting?.size && lastId !== undefined && !this._closed) this._resume(waiting, lastId, gotEvents ? 0 : 1);
+      else for (const id of waiting ?? []) this._unanswered(id);
+      onEnd?.(gotEvents, lastId);
+    }, (retry) => { this._retryMs = retry; });
+  }
+
+  /** Reopens a POST's stream with a GET from `lastId`, for the answers still `waiting`. */
+  private _resume(waiting: Set<RequestId>, lastId: string, failures: number): void {
+    const giveUp = () => { for (const id of waiting) this._unanswered(id); };
+    if (failures > MAX_GET_RETRIES) return giveUp();
+    this._later(() => {
+      this._request('GET', 'text/event-stream', undefined, undefined, lastId).then((res) => {
+        if (res.statusCode !== 200 || mediaType(res.headers['content-type']) !== 'text/event-stream') {
+          res.resume();
+          // 405: the server offers no GET stream, so the answers cannot come back.
+          if (res.statusCode === 405) return giveUp();
+          return this._resume(waiting, lastId, failures + 1);
+        }
+        this._readEvents(res, { waiting, fromId: lastId, resumed: true });
+      }, () => { if (!this._closed) this._resume(waiting, lastId, failures + 1); });
+    }, failures);
   }
 
   private async _readJson(res: http.IncomingMessage, requestId: RequestId): Promise<void> {
@@ -165,27 +222,38 @@ export class HttpClientTransport implements Transport {
     this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: 'the server ended its answer without a result' } });
   }
 
-  /** The GET stream for messages the server sends unprompted (list_changed and the like). */
-  private _openGetStream(failures: number): void {
+  /** The GET stream for messages the server sends unprompted (list_changed and the like), reopened from its last event when it drops. */
+  private _openGetStream(failures: number, lastId?: string): void {
     if (this._closed) return;
-    this._request('GET', 'text/event-stream', undefined).then((res) => {
+    this._request('GET', 'text/event-stream', undefined, undefined, lastId).then((res) => {
       const status = res.statusCode ?? 0;
       if (status === 405) return void res.resume();
       if (status !== 200 || mediaType(res.headers['content-type']) !== 'text/event-stream') {
         res.resume();
         throw new StreamableHTTPError(status, `Failed to open SSE stream: HTTP ${status}`);
       }
-      this._readEvents(res, undefined, (gotEvents) => this._retryGetStream(gotEvents ? 0 : failures + 1));
+      this._readEvents(res, {
+        fromId: lastId,
+        onEnd: (gotEvents, streamLastId) => {
+          const next = gotEvents ? 0 : failures + 1;
+          if (next <= MAX_GET_RETRIES) this._later(() => this._openGetStream(next, streamLastId), next);
+        },
+      });
     }).catch((e: unknown) => {
       if (this._closed) return;
       this.onerror?.(e instanceof Error ? e : new Error(String(e)));
-      this._retryGetStream(failures + 1);
+      if (failures + 1 <= MAX_GET_RETRIES) this._later(() => this._openGetStream(failures + 1, lastId), failures + 1);
     });
   }
 
-  private _retryGetStream(failures: number): void {
-    if (this._closed || failures > MAX_GET_RETRIES) return;
-    const delay = (this._opts.reconnectDelayMs ?? 1000) * 2 ** Math.max(0, failures - 1);
-    this._reconnect = setTimeout(() => this._openGetStream(failures), delay);
+  /**
+   * Runs `fn` after the server's `retry` advice (SSE's own reconnection time), or our default
+   * delay doubling per failed attempt when it gave none.
+   */
+  private _later(fn: () => void, failures: number): void {
+    if (this._closed) return;
+    const delay = this._retryMs ?? (this._opts.reconnectDelayMs ?? 1000) * 2 ** Math.max(0, failures - 1);
+    const timer = setTimeout(() => { this._timers.delete(timer); fn(); }, delay);
+    this._timers.add(timer);
   }
 }

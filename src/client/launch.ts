@@ -21,6 +21,8 @@ export class Launch {
   tracked?: TrackedTransport;
   /** Set once we started closing it on purpose, so its close event is not taken for a crash. */
   closing = false;
+  /** The server ended the HTTP session (404): its close means "start a new session", not a crash. */
+  sessionExpired = false;
   private _closed?: Promise<void>;
 
   /**

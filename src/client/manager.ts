@@ -7,6 +7,8 @@ import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { diffServers, type ServerDiff } from '../config/diff';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
 import type { CatalogCache } from './catalogCache';
+import type { HttpAuth } from './auth/types';
+import type { ClientFeatures } from './clientFeatures';
 import type { McpServerConnection } from './connection';
 import { namespaceTools, refKey } from './namespacing';
 import { RestartPolicy } from './restartPolicy';
@@ -34,6 +36,12 @@ export interface ManagerOptions {
    * for once, with the first server that runs, so a host with no servers never loads one.
    */
   jsonSchemaValidator?: () => jsonSchemaValidator | Promise<jsonSchemaValidator>;
+  /** The OAuth session for a remote server (one per definition, so tokens survive restarts), or none. */
+  oauth?: (server: ResolvedServer) => HttpAuth | undefined;
+  /** Idle health check (see healthCheck.ts); the defaults when absent. */
+  ping?: { intervalMs: number; timeoutMs: number };
+  /** How the host answers servers' sampling, elicitation and roots requests, and where their log messages go. */
+  features?: ClientFeatures;
   /** Last known catalogs: read for servers that have not listed theirs yet, written as they do. */
   catalogCache?: CatalogCache;
 }
@@ -226,6 +234,10 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       restartPolicy: this._opts.restartPolicy?.(),
       stopGraceMs: this._opts.stopGraceMs,
       jsonSchemaValidator: kit.validator,
+      features: this._opts.features,
+      pingIntervalMs: this._opts.ping?.intervalMs,
+      pingTimeoutMs: this._opts.ping?.timeoutMs,
+      auth: def.config.type !== 'stdio' ? this._opts.oauth?.(def) : undefined,
     }));
     entry.conn = conn;
     // The catalog is cached once the server runs (its first full listing) and after each change.

@@ -11,6 +11,7 @@
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { HttpAuth } from './auth/types';
 import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
 import { parseMessage } from './jsonRpc';
 
@@ -31,8 +32,9 @@ export class SseClientTransport implements Transport {
   private _protocolVersion?: string;
   private _closed = false;
 
-  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}) {
-    this._requests = new HttpRequests(_url.protocol === 'https:');
+  /** `ca`: for https://, the certificates to trust (see tls.ts); Node's defaults when absent. */
+  constructor(private readonly _url: URL, private readonly _headers: Record<string, string> = {}, auth?: HttpAuth, ca?: string[]) {
+    this._requests = new HttpRequests(_url.protocol === 'https:', auth, ca);
   }
 
   setProtocolVersion(version: string): void { this._protocolVersion = version; }

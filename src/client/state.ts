@@ -5,6 +5,8 @@ export const stopped = (reason?: Extract<ServerState, { kind: 'stopped' }>['reas
 export const starting = (): ServerState => ({ kind: 'starting' });
 export const running = (): ServerState => ({ kind: 'running' });
 export const errored = (message: string, stderrTail: string[] = []): ServerState => ({ kind: 'error', message, stderrTail });
+/** A remote server that wants an OAuth sign-in the user has not given yet: not a fault, a step to take. */
+export const needsSignIn = (message: string): ServerState => ({ kind: 'error', message, stderrTail: [], signIn: true });
 
 /** True while the connection owns (or is about to own) a process or socket. */
 export function isActive(state: ServerState): boolean {
@@ -32,7 +34,7 @@ export function describeState(state: ServerState): string {
     case 'starting': return 'starting…';
     case 'running': return 'running';
     case 'restarting': return `restarting in ${Math.round(state.delayMs / 100) / 10}s (attempt ${state.attempt}): ${state.lastError}`;
-    case 'error': return `error: ${state.message}`;
+    case 'error': return state.signIn ? 'needs sign-in' : `error: ${state.message}`;
   }
 }
 

@@ -1,12 +1,15 @@
 /**
  * Wraps a transport to log every JSON-RPC message at trace level. Serialising each message costs
- * time on the call path, so it only happens while trace logging is on.
+ * time on the call path, so it only happens while trace logging is on. It also notes when the
+ * connection was last active, for the idle health check (healthCheck.ts).
  */
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerLog } from './types';
 
 export class TracingTransport implements Transport {
+  /** When a message last went either way (ms since the epoch), for the idle health check. */
+  lastActivity = Date.now();
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: unknown) => void;
@@ -16,6 +19,7 @@ export class TracingTransport implements Transport {
     inner.onclose = () => this.onclose?.();
     inner.onerror = (e) => this.onerror?.(e);
     inner.onmessage = (m, extra) => {
+      this.lastActivity = Date.now();
       if (this._log.traceEnabled?.()) this._log.trace(`◀ ${JSON.stringify(m)}`);
       (this.onmessage as ((m: JSONRPCMessage, extra?: unknown) => void) | undefined)?.(m, extra);
     };
@@ -31,6 +35,7 @@ export class TracingTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    this.lastActivity = Date.now();
     if (this._log.traceEnabled?.()) this._log.trace(`▶ ${JSON.stringify(message)}`);
     return this.inner.send(message, options);
   }

@@ -2,7 +2,8 @@
  * Opens a connected MCP `Client` for a resolved server config: stdio through our stdio transport
  * (stdioTransport.ts), remote servers over Streamable HTTP (our own node:http transport, httpTransport.ts)
  * with a fallback to legacy SSE (sseTransport.ts) when the server answers the first POST with a
- * 4xx (as the spec's backwards-compatibility section describes).
+ * 4xx (as the spec's backwards-compatibility section describes). An https:// server's certificate
+ * is always verified; `tls.ca` adds the authorities to trust (tls.ts).
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -10,10 +11,13 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
+import { isSignInRequired, type HttpAuth } from './auth/types';
+import { ConnectionError } from './connectionError';
 import { HttpClientTransport } from './httpTransport';
 import { SseClientTransport } from './sseTransport';
 import { StdioTransport } from './stdioTransport';
 import type { TrackedTransport } from './launch';
+import { certificateError, trustedCertificates } from './tls';
 import { TracingTransport } from './tracingTransport';
 import type { ServerLog } from './types';
 
@@ -39,13 +43,8 @@ export interface OpenOptions {
   timeoutMs: number;
   /** Learns the transport before connecting, so a hung start can still be stopped. */
   track?: (t: TrackedTransport) => void;
-}
-
-/** Raised for failures the user must act on (auth, bad URL), with the server named by the caller. */
-export class ConnectionError extends Error {
-  constructor(message: string, readonly httpStatus?: number) {
-    super(message);
-  }
+  /** A remote server's OAuth session: bearer tokens on every request, sign-in on a challenge. */
+  auth?: HttpAuth;
 }
 
 export async function openStdio(config: StdioServerConfig, opts: OpenOptions): Promise<OpenedConnection> {
@@ -79,8 +78,11 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
   } catch {
     throw new ConnectionError(`invalid url "${config.url}"`);
   }
+  // Read once per connection, so replacing the file takes effect at the next start.
+  const caFile = url.protocol === 'https:' ? config.tls?.ca : undefined;
+  const ca = caFile === undefined ? undefined : await trustedCertificates(caFile);
   if (config.type === 'http') {
-    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers }), opts.log);
+    const http = new TracingTransport(new HttpClientTransport(url, { headers: config.headers, auth: opts.auth, ca }), opts.log);
     opts.track?.({ close: () => http.close(), pid: () => undefined });
     const client = opts.createClient();
     try {
@@ -88,24 +90,29 @@ export async function openRemote(config: RemoteServerConfig, opts: OpenOptions):
       return { client, transport: http, kind: 'http' };
     } catch (e) {
       await http.close().catch(() => undefined);
+      if (isSignInRequired(e)) throw e;
       const status = httpStatus(e);
-      if (status === 401 || status === 403) throw authError(status);
-      if (status === undefined || status < 400 || status >= 500) throw e;
+      if (status === undefined || status < 400 || status >= 500 || status === 401 || status === 403) throw remoteFailure(e, status, url, caFile, !!opts.auth);
       opts.log.info(`Streamable HTTP answered ${status}; trying the legacy SSE transport`);
     }
   }
-  const sse = new TracingTransport(new SseClientTransport(url, config.headers), opts.log);
+  const sse = new TracingTransport(new SseClientTransport(url, config.headers, opts.auth, ca), opts.log);
   opts.track?.({ close: () => sse.close(), pid: () => undefined });
   const client = opts.createClient();
   try {
     await client.connect(sse, { timeout: opts.timeoutMs });
   } catch (e) {
     await sse.close().catch(() => undefined);
-    const status = httpStatus(e);
-    if (status === 401 || status === 403) throw authError(status);
-    throw e;
+    if (isSignInRequired(e)) throw e;
+    throw remoteFailure(e, httpStatus(e), url, caFile, !!opts.auth);
   }
   return { client, transport: sse, kind: 'sse' };
+}
+
+/** What a failed remote connect is reported as: the ones the user must act on get our own words. */
+function remoteFailure(e: unknown, status: number | undefined, url: URL, caFile: string | undefined, withOAuth: boolean): unknown {
+  if (status === 401 || status === 403) return authError(status, withOAuth);
+  return certificateError(e, url, caFile) ?? e;
 }
 
 function httpStatus(e: unknown): number | undefined {
@@ -117,10 +124,11 @@ function httpStatus(e: unknown): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function authError(status: number): ConnectionError {
+/** A 401 or 403 that OAuth (when this server has a session) could not get past. */
+function authError(status: number, withOAuth: boolean): ConnectionError {
   return new ConnectionError(
     status === 401
-      ? 'the server requires authorization (HTTP 401); OAuth sign-in is not supported yet — configure an Authorization header'
+      ? withOAuth ? 'the server did not accept the sign-in (HTTP 401)' : 'the server requires authorization (HTTP 401); configure an Authorization header'
       : 'the server refused access (HTTP 403)',
     status,
   );

@@ -16,7 +16,7 @@ export type ServerState =
   | { kind: 'starting' }
   | { kind: 'running' }
   | { kind: 'restarting'; attempt: number; delayMs: number; lastError: string }
-  | { kind: 'error'; message: string; stderrTail: string[] };
+  | { kind: 'error'; message: string; stderrTail: string[]; signIn?: boolean };
 
 export type StoppedReason = 'user' | 'disabled' | 'untrusted' | 'removed' | 'onFirstUse';
 

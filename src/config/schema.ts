@@ -47,10 +47,30 @@ export const stdioServerSchema = z.object({
   ...common,
 });
 
+/** How an https:// server's certificate is checked; `ca` is a PEM file of extra authorities to trust. */
+export const tlsSchema = z.object({
+  ca: z.string().min(1).optional(),
+});
+
+/** OAuth for a remote server; secrets belong in `${input:…}` variables, which keep them in SecretStorage. */
+export const oauthSchema = z.object({
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  clientMetadataUrl: z.string().url().refine((u) => u.startsWith('https://'), { message: 'expected an https:// URL' }).optional(),
+  grant: z.enum(['authorization_code', 'client_credentials', 'cross_app']).optional(),
+  idp: z.object({ tokenEndpoint: z.string().url(), clientId: z.string().min(1).optional(), idToken: z.string().min(1) }).strict().optional(),
+  privateKeyPem: z.string().min(1).optional(),
+  signingAlgorithm: z.string().min(1).optional(),
+  dpop: z.boolean().optional(),
+}).strict();
+
 export const remoteServerSchema = z.object({
   type: z.enum(['http', 'sse']).optional(),
   url: z.string().min(1).refine(isHttpUrlTemplate, { message: 'expected an http:// or https:// URL' }),
   headers: z.record(z.string(), z.string()).optional(),
+  oauth: oauthSchema.optional(),
+  tls: tlsSchema.optional(),
   ...common,
 });
 
@@ -66,5 +86,6 @@ export const inputSchema = z.object({
 /** Keys each kind of entry understands; anything else draws an "unknown property" warning. */
 export const STDIO_KEYS: readonly string[] = Object.keys(stdioServerSchema.shape);
 export const REMOTE_KEYS: readonly string[] = Object.keys(remoteServerSchema.shape);
+export const TLS_KEYS: readonly string[] = Object.keys(tlsSchema.shape);
 export const INPUT_KEYS: readonly string[] = Object.keys(inputSchema.shape);
 export const TOP_LEVEL_KEYS: readonly string[] = ['servers', 'mcpServers', 'inputs', '$schema'];

@@ -3,6 +3,7 @@
  * The file format follows VS Code's own `mcp.json` (`servers` + `inputs`), and also accepts the
  * Claude Desktop / Cursor shape (`mcpServers`).
  */
+import type { OAuthSettings } from '../client/auth/types';
 
 /** Where a server definition came from; workspace servers are subject to Workspace Trust. */
 export type ConfigSourceKind = 'workspace' | 'user';
@@ -37,7 +38,20 @@ export interface RemoteServerConfig extends TimeoutSettings {
   type: 'http' | 'sse';
   url: string;
   headers: Record<string, string>;
+  /** OAuth settings; a server that asks for OAuth without them is signed into by dynamic registration. */
+  oauth?: OAuthSettings;
+  tls?: TlsSettings;
   disabled?: boolean;
+}
+
+/** How an https:// server's certificate is checked. Verification itself is never turned off. */
+export interface TlsSettings {
+  /**
+   * A PEM file of certificate authorities to trust besides the usual ones (a private CA, say).
+   * Relative paths are taken from the workspace folder; the file is read each time the
+   * connection opens.
+   */
+  ca?: string;
 }
 
 export type ServerConfig = StdioServerConfig | RemoteServerConfig;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  INPUT_KEYS, REMOTE_KEYS, SERVER_TYPES, STDIO_KEYS, inputSchema, remoteServerSchema, stdioServerSchema,
+  INPUT_KEYS, REMOTE_KEYS, SERVER_TYPES, STDIO_KEYS, TLS_KEYS, inputSchema, remoteServerSchema, stdioServerSchema,
 } from './schema';
 import type { JsonPath } from './jsonPath';
 import type { InputDefinition, ServerConfig } from './types';
@@ -185,14 +185,25 @@ export function validateServerEntry(value: unknown, base: JsonPath): { config?: 
     });
     return { config, issues: warnings };
   }
+  warnings.push(...tlsWarnings(value, base));
   const parsed = remoteServerSchema.safeParse(value);
   if (!parsed.success) return { issues: [...fromZod(parsed.error.issues, value, base, owner), ...warnings] };
   const d = parsed.data;
   const config: ServerConfig = omitUndefined({
-    type, url: d.url, headers: d.headers ?? {},
+    type, url: d.url, headers: d.headers ?? {}, oauth: d.oauth, tls: d.tls?.ca !== undefined ? { ca: d.tls.ca } : undefined,
     disabled: d.disabled, startupTimeoutMs: d.startupTimeoutMs, requestTimeoutMs: d.requestTimeoutMs,
   });
   return { config, issues: warnings };
+}
+
+/** Unknown keys inside `tls`, and a `tls` that a plain http:// URL never uses. */
+function tlsWarnings(entry: Record<string, unknown>, base: JsonPath): ValueIssue[] {
+  if (!isPlainObject(entry.tls)) return [];
+  const issues = unknownKeyIssues(entry.tls, [...base, 'tls'], TLS_KEYS, undefined);
+  if (typeof entry.url === 'string' && /^http:\/\//i.test(entry.url)) {
+    issues.push({ path: [...base, 'tls'], detail: '"tls" applies only to https:// URLs (ignored)', severity: 'warning', at: 'key' });
+  }
+  return issues;
 }
 
 /** Validates the `inputs` array; invalid inputs are dropped, valid ones kept. */

@@ -50,6 +50,8 @@ export function forEachConfigString(config: ServerConfig, fn: (value: string, pa
   } else {
     fn(config.url, ['url']);
     for (const [k, v] of Object.entries(config.headers)) fn(v, ['headers', k]);
+    for (const k of OAUTH_STRINGS) if (config.oauth?.[k] !== undefined) fn(config.oauth[k], ['oauth', k]);
+    if (config.tls?.ca !== undefined) fn(config.tls.ca, ['tls', 'ca']);
   }
 }
 
@@ -67,8 +69,18 @@ function mapConfigStrings(config: ServerConfig, fn: (value: string) => string): 
       ...(config.cwd !== undefined && { cwd: fn(config.cwd) }),
     };
   }
-  return { ...config, url: fn(config.url), headers: mapRecord(config.headers) };
+  const oauth = config.oauth && { ...config.oauth, ...Object.fromEntries(OAUTH_STRINGS.filter((k) => config.oauth![k] !== undefined).map((k) => [k, fn(config.oauth![k]!)])) };
+  return {
+    ...config,
+    url: fn(config.url),
+    headers: mapRecord(config.headers),
+    ...(oauth && { oauth }),
+    ...(config.tls?.ca !== undefined && { tls: { ...config.tls, ca: fn(config.tls.ca) } }),
+  };
 }
+
+/** The OAuth settings that may hold variables (a secret from `${input:…}`, an id from `${env:…}`). */
+const OAUTH_STRINGS = ['clientId', 'clientSecret', 'privateKeyPem', 'clientMetadataUrl'] as const;
 
 export interface VariableUse {
   /** Where the string is, e.g. `['args', 1]`. */
@@ -95,8 +107,9 @@ export function collectInputIds(config: ServerConfig): string[] {
 }
 
 /**
- * A relative `cwd` (or `envFile`) is taken relative to the workspace folder, not to wherever the
- * extension host happens to run. Returns undefined when it is relative and there is no folder.
+ * A relative `cwd` (or `envFile`, or `tls.ca`) is taken relative to the workspace folder, not to
+ * wherever the extension host happens to run. Returns undefined when it is relative and there is
+ * no folder.
  */
 export function resolveCwd(cwd: string, workspaceFolder?: string): string | undefined {
   if (path.isAbsolute(cwd)) return path.normalize(cwd);
@@ -166,17 +179,23 @@ export async function resolveServerConfig(
   });
   const resolved = mapConfigStrings(config, substitute);
 
+  const relative = (where: string, value: string) => ({ error: `${where} "${value}" is relative but no workspace folder is open` });
   if (resolved.type === 'stdio') {
     for (const key of ['cwd', 'envFile'] as const) {
       const value = resolved[key];
       if (value === undefined) continue;
       const absolute = resolveCwd(value, ctx.workspaceFolder);
-      if (absolute === undefined) return { error: `${key} "${value}" is relative but no workspace folder is open` };
+      if (absolute === undefined) return relative(key, value);
       resolved[key] = absolute;
     }
-  } else if (!isHttpUrl(resolved.url)) {
+  } else {
     // The value may embed a secret from an input, so the message does not repeat it.
-    return { error: 'url is not a valid http:// or https:// URL after resolving variables' };
+    if (!isHttpUrl(resolved.url)) return { error: 'url is not a valid http:// or https:// URL after resolving variables' };
+    if (resolved.tls?.ca !== undefined) {
+      const ca = resolveCwd(resolved.tls.ca, ctx.workspaceFolder);
+      if (ca === undefined) return relative('tls.ca', resolved.tls.ca);
+      resolved.tls = { ...resolved.tls, ca };
+    }
   }
   return { config: resolved };
 }

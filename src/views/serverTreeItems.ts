@@ -25,6 +25,8 @@ export interface ServerView {
   cached?: boolean;
   transport?: string;
   source: 'workspace' | 'user';
+  /** An http/sse server: it may be signed into (OAuth), and signed out of. */
+  remote?: boolean;
 }
 
 function stateIcon(state: ServerState): vscode.ThemeIcon {
@@ -32,7 +34,7 @@ function stateIcon(state: ServerState): vscode.ThemeIcon {
     case 'running': return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
     case 'starting':
     case 'restarting': return new vscode.ThemeIcon('loading~spin');
-    case 'error': return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'error': return state.signIn ? new vscode.ThemeIcon('key') : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'stopped':
       if (state.reason === 'untrusted') return new vscode.ThemeIcon('shield');
       if (state.reason === 'disabled') return new vscode.ThemeIcon('circle-slash');
@@ -58,7 +60,9 @@ export function serverItem(name: string, view: ServerView): vscode.TreeItem {
   }
   item.description = parts.join(' · ');
   // contextValue drives the inline and context menus (see package.json "menus").
-  item.contextValue = `server.${state.kind}${state.kind === 'stopped' && state.reason === 'untrusted' ? '.untrusted' : ''}`;
+  // A server waiting for a sign-in is `server.signIn`: not an error to restart, a step with its own button.
+  const kind = state.kind === 'error' && state.signIn ? 'signIn' : state.kind;
+  item.contextValue = `server.${kind}${state.kind === 'stopped' && state.reason === 'untrusted' ? '.untrusted' : ''}${view.remote ? '.remote' : ''}`;
   item.tooltip = serverTooltip(name, view);
   return item;
 }

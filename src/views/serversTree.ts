@@ -66,11 +66,13 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
 
   private _view(server: string): ServerView {
     const conn = this._manager.connection(server);
+    const def = this._manager.definition(server);
     return {
       state: this._manager.state(server) ?? { kind: 'stopped' },
       ...this._shown(server),
       transport: conn?.transportKind,
-      source: this._manager.definition(server)?.sourceKind ?? 'workspace',
+      source: def?.sourceKind ?? 'workspace',
+      remote: !!def && def.config.type !== 'stdio',
     };
   }
 

@@ -1,13 +1,17 @@
 /** The extension's commands: server lifecycle, output, tool names, resources, prompts, configuration. */
 import * as vscode from 'vscode';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { McpClientManager } from '../client/manager';
 import { errorMessage } from '../common/async';
 import type { IDisposable } from '../common/lifecycle';
 import type { TreeNode } from '../views/serverTreeItems';
 import { addServer, openConfiguration } from './configEditing';
 import type { ServerLogs } from './logs';
+import type { OAuthFeature } from './oauthFeature';
 import { resourceDocumentUri } from './resourceDocuments';
 import { showServersQuickPick } from './statusBar';
+
+const LOG_LEVELS: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 
 type ServerArg = string | Extract<TreeNode, { type: 'server' }> | undefined;
 
@@ -15,9 +19,10 @@ export interface CommandDeps {
   manager: McpClientManager;
   logs: ServerLogs;
   reload: () => Promise<void>;
+  oauth: OAuthFeature;
 }
 
-export function registerCommands({ manager, logs, reload }: CommandDeps): IDisposable[] {
+export function registerCommands({ manager, logs, reload, oauth }: CommandDeps): IDisposable[] {
   /** Commands work from the tree (node), the status bar pick (name) or the palette (ask). */
   const pickServer = async (arg: ServerArg, title: string): Promise<string | undefined> => {
     if (typeof arg === 'string') return arg;
@@ -46,6 +51,31 @@ export function registerCommands({ manager, logs, reload }: CommandDeps): IDispo
       if (server) logs.show(server);
     }),
     reg('switchboard.showServers', () => showServersQuickPick(manager)),
+    reg('switchboard.setLogLevel', async (arg: ServerArg) => {
+      const server = await pickServer(arg, 'Set MCP Server Log Level');
+      const client = server ? manager.connection(server)?.client : undefined;
+      if (!server) return;
+      if (!client?.getServerCapabilities()?.logging) {
+        void vscode.window.showInformationMessage(`MCP server "${server}" ${client ? 'does not offer log levels' : 'is not running'}.`);
+        return;
+      }
+      const level = await vscode.window.showQuickPick([...LOG_LEVELS], { title: `Log level for MCP server "${server}"`, placeHolder: 'messages below it are not sent' });
+      if (!level) return;
+      try {
+        await client.setLoggingLevel(level as LoggingLevel);
+        vscode.window.setStatusBarMessage(`MCP server "${server}" now logs at ${level}`, 5000);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`MCP server "${server}" refused the log level: ${errorMessage(e)}`);
+      }
+    }),
+    reg('switchboard.signIn', async (arg: ServerArg) => {
+      const server = await pickServer(arg, 'Sign In to MCP Server');
+      return server ? oauth.signIn(manager, server) : false;
+    }),
+    reg('switchboard.signOut', async (arg: ServerArg) => {
+      const server = await pickServer(arg, 'Sign Out of MCP Server');
+      if (server) await oauth.signOut(manager, server);
+    }),
     reg('switchboard.refresh', () => reload()),
     reg('switchboard.copyToolName', async (node: Extract<TreeNode, { type: 'tool' }>) => {
       const name = node.namespaced ?? node.tool.name;

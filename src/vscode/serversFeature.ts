@@ -21,6 +21,8 @@ import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
 import { InputStore } from './inputs';
 import type { ServerLogs } from './logs';
+import { EditorClientFeatures } from './clientFeatures';
+import { OAuthFeature } from './oauthFeature';
 import type { SchemaGuard } from '../router/schemaGuard';
 
 /** The workspace-state key of the catalog cache. */
@@ -30,6 +32,8 @@ export class ServersFeature extends Disposable {
   readonly manager: McpClientManager;
   /** Last known catalogs of this workspace's servers. */
   readonly catalogCache: CatalogCache;
+  /** Remote servers' OAuth sessions (SecretStorage), and Sign In / Sign Out. */
+  readonly oauth: OAuthFeature;
   private _guard?: Promise<SchemaGuard>;
   private readonly _watcher = this._register(new ConfigWatcher());
   private readonly _diagnostics = this._register(new ConfigDiagnostics());
@@ -43,6 +47,7 @@ export class ServersFeature extends Disposable {
   constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
     super();
     this._inputs = new InputStore(context.secrets, context.workspaceState);
+    this.oauth = this._register(new OAuthFeature(context.secrets));
     const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
     // Registered before the manager, so it is disposed after it: the last catalogs still get written.
     this.catalogCache = this._register(new CatalogCache(
@@ -55,6 +60,8 @@ export class ServersFeature extends Disposable {
       clientInfo: { name: 'mcp-switchboard', version },
       prepareEnv: createEnvPreparer(),
       jsonSchemaValidator: () => this.schemaGuard(),
+      oauth: this.oauth.sessionFor,
+      features: new EditorClientFeatures(_logs),
     }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));

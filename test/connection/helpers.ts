@@ -20,6 +20,11 @@ export function recordingLog(): RecordedLog {
   };
 }
 
+/** A log with message tracing on, for tests that check what the traces (may not) hold. */
+export function tracingLog(): RecordedLog {
+  return { ...recordingLog(), traceEnabled: () => true };
+}
+
 export function fixtureServer(name: string, fixture: string, extra: Partial<Extract<ServerConfig, { type: 'stdio' }>> = {}): DesiredServer {
   return {
     name, sourceKind: 'workspace',

@@ -102,6 +102,20 @@ describe('HTTP client transports (real servers on 127.0.0.1)', function () {
     server.closeAllConnections();
   });
 
+  it('resumes a POST stream the server cut, with a GET from its Last-Event-ID after the server\'s retry', async () => {
+    const fx = await fixture({ FIXTURE_RESUMABLE: '1' });
+    const m = manager();
+    await m.reconcile([remote('web', fx.url)]);
+    const client = m.connection('web')!.client!;
+    const started = Date.now();
+    const result = await client.callTool({ name: 'interrupted', arguments: { ms: 400 } });
+    assert.deepEqual(texts(result), ['answered 400 ms after the cut']);
+    assert.ok(Date.now() - started >= 400, 'the answer came after the cut');
+    assert.match(fx.stderr(), /GET stream, Last-Event-ID (?!none)\S+/, 'the resuming GET names the last event it saw');
+    // Calls keep working on the same session afterwards.
+    assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: 'after' } })), ['after']);
+  });
+
   it('follows a redirect within the origin, and refuses one to another origin', async () => {
     const { server, port } = await handWritten((req, res, own) => {
       const location = req.url === '/old' ? '/mcp' : req.url === '/away' ? `http://localhost:${own}/mcp` : undefined;

@@ -152,3 +152,9 @@ export async function openDemoServers(page: Page): Promise<void> {
   await waitForRow(page, 'everything');
   await waitForRow(page, 'tools', 90000);
 }
+
+/** Clicks the permission dialog's button titled `title` and waits for the dialog to close. */
+export async function clickAnswer(page: Page, title: string): Promise<void> {
+  await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: new RegExp(`^${title}$`) }).first().click();
+  await page.locator('.monaco-dialog-box').first().waitFor({ state: 'hidden', timeout: 10000 });
+}

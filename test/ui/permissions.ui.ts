@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import {
-  answer, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
+  answer, clickAnswer, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
   waitForWorkbench, type UiContext,
 } from './helpers';
 
@@ -86,24 +86,27 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
 /**
  * Run Tool… on the `erase` row (its inline action), answering the one argument. When the tree
  * re-rendered the row between hover and click, VS Code runs the action without its node and the
- * command asks which tool: that path is answered too.
+ * command asks which tool: that path is answered too. A re-render can also take focus back to
+ * the tree just after the input opened, which closes it (quick inputs close on focus loss); then
+ * the click is simply made again.
  */
 async function runErase(page: Page, item: string): Promise<void> {
   const row = page.locator('.part.sidebar .monaco-list-row[aria-level="3"]', { hasText: 'vault_erase' }).first();
-  await row.hover();
-  await row.locator('.action-label[aria-label^="Run Tool"]').first().click();
   const widget = page.locator('.quick-input-widget').first();
-  await widget.waitFor({ timeout: 15000 });
-  await page.waitForTimeout(300);
-  if (!(await widget.innerText()).includes('erase: item')) {
-    await widget.locator('input').fill('vault_erase');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'vault_erase' }).first().waitFor({ timeout: 10000 });
-    await page.keyboard.press('Enter');
+  const step = page.locator('.quick-input-widget', { hasText: 'erase: item' }).first();
+  for (let attempt = 1; ; attempt++) {
+    await row.hover();
+    await row.locator('.action-label[aria-label^="Run Tool"]').first().click();
+    await widget.waitFor({ timeout: 15000 });
+    await page.waitForTimeout(300);
+    if (await widget.isVisible() && !(await step.isVisible())) {
+      await widget.locator('input').fill('vault_erase', { timeout: 5000 }).catch(() => undefined);
+      const pickRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'vault_erase' }).first();
+      if (await pickRow.waitFor({ timeout: 5000 }).then(() => true, () => false)) await page.keyboard.press('Enter');
+    }
+    if (await step.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`Run Tool on vault_erase did not ask for "item" after ${attempt} tries`);
+    await page.keyboard.press('Escape');
   }
   await answer(page, 'erase: item', item);
-}
-
-async function clickAnswer(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: new RegExp(`^${title}$`) }).first().click();
-  await page.locator('.monaco-dialog-box').first().waitFor({ state: 'hidden', timeout: 10000 });
 }

@@ -177,6 +177,22 @@ describe('config/parse: parseConfigText', () => {
     assert.deepEqual(r.invalidServers.map((s) => s.name), ['a', 'b', 'c', 'd', 'e', 'f']);
   });
 
+  it('reads tls.ca of a remote server, and points at what is wrong inside tls', () => {
+    const text = '{"servers": {\n"ok": {"url": "https://a.test", "tls": {"ca": "certs/ca.pem"}},\n"bad": {"url": "https://b.test", "tls": {"ca": 7}},\n'
+      + '"odd": {"url": "https://c.test", "tls": {"ca": "x.pem", "cert": "y.pem"}},\n"plain": {"url": "http://d.test", "tls": {"ca": "x.pem"}},\n'
+      + '"empty": {"url": "https://e.test", "tls": {}}}}';
+    const r = parse(text);
+    assert.deepEqual(r.errors.map(where), [
+      '3:48-3:48 servers.bad.tls.ca: expected a string, got 7',
+      '4:57-4:62 servers.odd.tls.cert: unknown property "cert" (ignored)',
+      '5:35-5:39 servers.plain.tls: "tls" applies only to https:// URLs (ignored)',
+    ]);
+    assert.deepEqual(r.servers.map((s) => [s.name, (s.config as { tls?: unknown }).tls]), [
+      ['ok', { ca: 'certs/ca.pem' }], ['odd', { ca: 'x.pem' }], ['plain', { ca: 'x.pem' }], ['empty', undefined],
+    ]);
+    assert.deepEqual(r.invalidServers.map((s) => s.name), ['bad']);
+  });
+
   it('keeps the good servers when one is bad', () => {
     const r = parse('{"servers": {"one": {"command": "a"}, "bad": {"command": ["x"]}, "two": {"url": "https://t"}}}');
     assert.deepEqual(r.servers.map((s) => s.name), ['one', 'two']);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseConfigText } from '../../src/config/parse';
-import { INPUT_KEYS, REMOTE_KEYS, STDIO_KEYS, TOP_LEVEL_KEYS } from '../../src/config/schema';
+import { INPUT_KEYS, REMOTE_KEYS, STDIO_KEYS, TLS_KEYS, TOP_LEVEL_KEYS } from '../../src/config/schema';
 import { SETTING_SERVERS, WORKSPACE_CONFIG_PATH } from '../../src/config/paths';
 
 interface JsonSchema {
@@ -27,6 +27,9 @@ describe('media/switchboard.schema.json', () => {
     assert.deepEqual(Object.keys(schema.properties).sort(), [...TOP_LEVEL_KEYS].sort());
     assert.deepEqual(Object.keys(schema.definitions.server.properties).sort(), [...new Set([...STDIO_KEYS, ...REMOTE_KEYS])].sort());
     assert.deepEqual(Object.keys(schema.definitions.input.properties).sort(), [...INPUT_KEYS].sort());
+    const tls = schema.definitions.server.properties.tls as { properties: Record<string, { description?: string }> };
+    assert.deepEqual(Object.keys(tls.properties).sort(), [...TLS_KEYS].sort());
+    for (const [key, prop] of Object.entries(tls.properties)) assert.ok(prop.description, `tls.${key} has a description`);
     for (const [key, prop] of Object.entries({ ...schema.definitions.server.properties, ...schema.definitions.input.properties })) {
       assert.ok((prop as { description?: string }).description, `${key} has a description`);
     }
@@ -59,6 +62,9 @@ describe('media/switchboard.schema.json', () => {
     assert.ok(valid(servers({ command: 'x', env: { A: null } })));
     assert.ok(!valid(servers({ url: 'ftp://x' })));
     assert.ok(valid(servers({ url: '${input:base}/mcp' })));
+    assert.ok(valid(servers({ url: 'https://x', tls: { ca: '${workspaceFolder}/ca.pem' } })));
+    assert.ok(!valid(servers({ url: 'https://x', tls: { ca: '' } })));
+    assert.ok(!valid(servers({ url: 'https://x', tls: { insecure: true } })), 'there is no way to turn verification off');
     assert.ok(!valid({ inputs: [{ id: 'p', type: 'pickString' }] }), 'pickString needs options');
   });
 

@@ -74,6 +74,13 @@ describe('config/variables', () => {
     }));
   });
 
+  it('resolves tls.ca like a path: variables, then relative to the workspace folder', async () => {
+    assert.deepEqual((await resolved(remote({ tls: { ca: '${userHome}/ca.pem' } })) as RemoteServerConfig).tls, { ca: path.join(home, 'ca.pem') });
+    assert.deepEqual((await resolved(remote({ tls: { ca: 'certs/ca.pem' } })) as RemoteServerConfig).tls, { ca: path.join(folder, 'certs', 'ca.pem') });
+    assert.equal(await failure(remote({ tls: { ca: 'ca.pem' } }), context({ workspaceFolder: undefined })), 'tls.ca "ca.pem" is relative but no workspace folder is open');
+    assert.equal(await failure(remote({ tls: { ca: '${nope}' } })), 'unknown variable ${nope} in tls.ca');
+  });
+
   it('leaves $ text that is not a ${...} form alone and does not re-expand substituted values', async () => {
     const ctx = context({ env: { V: '${userHome}' } });
     assert.deepEqual((await resolved(stdio({ args: ['$HOME', 'a$b', '${', '${env:V}'] }), ctx) as StdioServerConfig).args,

@@ -1,0 +1,53 @@
+// Signing into a remote server that requires OAuth, as a person does it: the tree shows it as
+// "needs sign-in" with a Sign In button (and one notification offering the same); clicking it
+// opens the authorization server's page in a new browser tab; "Allow" there sends the browser
+// back to Switchboard's loopback listener, which says so; the server then runs with its tools.
+// Screenshots of the tree row and of the consent page. The config is restored at the end.
+import * as fs from 'fs';
+import * as path from 'path';
+import { startHttpFixture } from '../fixtures/spawn';
+import { dismissNotifications, editConfig, openViewContainer, parkPointer, screenshot, waitForWorkbench, type UiContext } from './helpers';
+
+export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
+  const configFile = path.join(workspace, '.vscode', 'switchboard.json');
+  const original = fs.readFileSync(configFile, 'utf8');
+  const fx = await startHttpFixture('oauth', [], { env: { ...process.env, FIXTURE_CONSENT: '1' } });
+  try {
+    await waitForWorkbench(page);
+    await dismissNotifications(page);
+    await openViewContainer(page, 'MCP Switchboard');
+    editConfig(configFile, (c) => { c.servers!.secured = { type: 'http', url: fx.url }; });
+    const row = page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: /secured.*needs sign-in/ }).first();
+    await row.waitFor({ timeout: 30000 });
+    await page.locator('.notifications-toasts', { hasText: 'MCP server "secured" needs you to sign in.' }).first().waitFor({ timeout: 10000 });
+    await row.hover();
+    await parkPointer(page).catch(() => undefined);
+    await row.hover();
+    await screenshot(page, path.join(shotsDir, 'needs-sign-in.png'));
+    fs.copyFileSync(path.join(shotsDir, 'needs-sign-in.png'), path.join(repo, 'docs', 'images', 'needs-sign-in.png'));
+    log('the tree shows "needs sign-in" with a Sign In button, and one notification says so');
+
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page', { timeout: 20000 }),
+      row.locator('.action-label[aria-label^="Sign In"]').first().click(),
+    ]);
+    await tab.locator('#allow').waitFor({ timeout: 20000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nthe new tab is at ${tab.url()}:\n${(await tab.content().catch(() => '')).slice(0, 600)}`);
+    });
+    await tab.screenshot({ path: path.join(shotsDir, 'sign-in-consent.png') });
+    await tab.locator('#allow').click();
+    await tab.locator('h2', { hasText: 'Signed in' }).waitFor({ timeout: 20000 }).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nafter Allow the tab is at ${tab.url()}:\n${(await tab.content().catch(() => '')).slice(0, 600)}\nfixture:\n${fx.stderr()}`);
+    });
+    log('Sign In opened the authorization page in a new tab; Allow landed on Switchboard\'s "Signed in" page');
+
+    await page.bringToFront();
+    await page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: /secured.*tools/ }).first().waitFor({ timeout: 30000 });
+    if (!/consent given/.test(fx.stderr())) throw new Error(`the fixture saw no consent:\n${fx.stderr()}`);
+    await tab.close();
+    log('the server runs with its tools after the sign-in');
+  } finally {
+    fs.writeFileSync(configFile, original);
+    await fx.stop();
+  }
+}
