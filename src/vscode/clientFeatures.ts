@@ -10,7 +10,7 @@ import type { ClientFeatures, ElicitParams, LogMessage, SamplingParams } from '.
 import type { Event } from '../common/lifecycle';
 import { askElicitation } from './elicitation';
 import type { ServerLogs } from './logs';
-import { SamplingFeature } from './sampling';
+import type { SamplingFeature } from './sampling';
 
 export class EditorClientFeatures implements ClientFeatures {
   readonly elicitUrl = true;
@@ -18,18 +18,19 @@ export class EditorClientFeatures implements ClientFeatures {
     list: () => (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: f.uri.toString(), name: f.name })),
     onDidChange: (listener) => vscode.workspace.onDidChangeWorkspaceFolders(() => listener()),
   };
-  private readonly _sampling: SamplingFeature;
+  private _sampling?: SamplingFeature;
 
-  constructor(private readonly _logs: ServerLogs) {
-    this._sampling = new SamplingFeature(_logs);
-  }
+  constructor(private readonly _logs: ServerLogs) {}
 
   elicit(server: string, params: ElicitParams, signal: AbortSignal) {
     this._logs.logFor(server).info(`elicitation request (${params.mode ?? 'form'}): ${params.message}`);
     return askElicitation(server, params, signal);
   }
 
-  sample(server: string, params: SamplingParams, signal: AbortSignal) {
+  async sample(server: string, params: SamplingParams, signal: AbortSignal) {
+    // Loaded with the first request: it answers with the SDK's errors, and the SDK is only loaded once a server runs.
+    const { SamplingFeature } = await import('./sampling');
+    this._sampling ??= new SamplingFeature(this._logs);
     return this._sampling.sample(server, params, signal);
   }
 

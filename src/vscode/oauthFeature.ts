@@ -9,11 +9,13 @@
  * 127.0.0.1 (client/auth/loopbackRedirect.ts), and the server is started again.
  *
  * A server whose configuration sets its own `Authorization` header keeps it: no session then.
+ * A session's code (the SDK's OAuth flow, jose for DPoP) is loaded when it is first used, not
+ * with the extension: most windows never talk to a remote server.
  */
 import * as vscode from 'vscode';
-import { OAuthSession } from '../client/auth/oauthSession';
-import { ServerOAuthProvider } from '../client/auth/oauthProvider';
-import type { AuthorizationAgent, HttpAuth } from '../client/auth/types';
+import type { OAuthSession } from '../client/auth/oauthSession';
+import type { AuthChallenge, AuthorizationAgent, HttpAuth } from '../client/auth/types';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { McpClientManager } from '../client/manager';
 import type { ResolvedServer } from '../client/types';
 import { errorMessage } from '../common/async';
@@ -26,8 +28,27 @@ const browser: AuthorizationAgent = {
   },
 };
 
+/** What the connection holds; the session itself is made (and its modules loaded) on the first request. */
+class DeferredSession implements HttpAuth {
+  private _session?: Promise<OAuthSession>;
+  constructor(private readonly _make: () => Promise<OAuthSession>) {}
+
+  session(): Promise<OAuthSession> {
+    this._session ??= this._make();
+    return this._session;
+  }
+
+  async headers(method: string, url: URL): Promise<Record<string, string>> {
+    return (await this.session()).headers(method, url);
+  }
+
+  async challenge(status: number, challenge: AuthChallenge, fetch: FetchLike): Promise<boolean> {
+    return (await this.session()).challenge(status, challenge, fetch);
+  }
+}
+
 export class OAuthFeature extends Disposable {
-  private readonly _sessions = new Map<string, { key: string; session: OAuthSession }>();
+  private readonly _sessions = new Map<string, { key: string; session: DeferredSession }>();
 
   constructor(private readonly _secrets: vscode.SecretStorage) {
     super();
@@ -40,14 +61,17 @@ export class OAuthFeature extends Disposable {
     const key = JSON.stringify([config.url, config.oauth ?? {}]);
     const known = this._sessions.get(def.name);
     if (known?.key === key) return known.session;
-    const session = new OAuthSession(def.name, new ServerOAuthProvider(config.url, config.oauth ?? {}, this._secrets));
+    const session = new DeferredSession(async () => {
+      const [{ OAuthSession }, { ServerOAuthProvider }] = await Promise.all([import('../client/auth/oauthSession'), import('../client/auth/oauthProvider')]);
+      return new OAuthSession(def.name, new ServerOAuthProvider(config.url, config.oauth ?? {}, this._secrets));
+    });
     this._sessions.set(def.name, { key, session });
     return session;
   };
 
   /** "Sign In": the browser flow with a cancellable progress notification, then the server again. */
   async signIn(manager: McpClientManager, server: string): Promise<boolean> {
-    const session = this._sessions.get(server)?.session;
+    const session = await this._sessions.get(server)?.session.session();
     if (!session) {
       void vscode.window.showInformationMessage(`MCP server "${server}" does not use OAuth sign-in.`);
       return false;
@@ -74,7 +98,7 @@ export class OAuthFeature extends Disposable {
 
   /** "Sign Out of Server": forgets its tokens and registration; a running server is restarted and asks again. */
   async signOut(manager: McpClientManager, server: string): Promise<void> {
-    const session = this._sessions.get(server)?.session;
+    const session = await this._sessions.get(server)?.session.session();
     if (!session) {
       void vscode.window.showInformationMessage(`MCP server "${server}" has no sign-in to forget.`);
       return;
