@@ -20,13 +20,11 @@ const FETCH_TIMEOUT_MS = 30_000;
 
 export class HttpRequests {
   private readonly _agent: http.Agent;
-  private readonly _secure: boolean;
   private readonly _open = new Set<http.ClientRequest>();
   private _destroyed = false;
 
   /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults. */
   constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
-    this._secure = secure;
     this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
     this.fetch = trustingFetch(ca);
   }
@@ -87,12 +85,9 @@ export class HttpRequests {
 
   private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
     if (this._destroyed) return Promise.reject(new Error('the connection is closed'));
-    const secure = url.protocol === 'https:';
-    const lib = secure ? https : http;
-    // The OAuth flow may reach another origin on the other scheme; the agent only serves its own.
-    const agent = secure === this._secure ? this._agent : undefined;
+    const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent, timeout: timeoutMs }, (res) => {
+      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs }, (res) => {
         res.once('close', () => this._open.delete(req));
         resolve(res);
       });

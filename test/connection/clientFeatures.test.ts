@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import type { CreateMessageResult, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ClientFeatures, ElicitParams, LogMessage, SamplingParams } from '../../src/client/clientFeatures';
 import { Emitter } from '../../src/common/lifecycle';
-import { fixtureServer, testManager, waitFor } from './helpers';
+import { fixtureServer, testManager, waitFor, resultTexts } from './helpers';
 
-const texts = (r: Record<string, unknown>) => (r.content as { text: string }[]).map((c) => c.text);
 
 describe('client features: sampling, elicitation, roots, logging (real fixture process)', function () {
   this.timeout(30_000);
@@ -42,11 +41,11 @@ describe('client features: sampling, elicitation, roots, logging (real fixture p
     await manager.reconcile([desired]);
     const client = manager.connection('asker')!.client!;
 
-    const form = JSON.parse(texts(await client.callTool({ name: 'ask_user', arguments: {} }))[0]) as ElicitResult;
+    const form = JSON.parse(resultTexts(await client.callTool({ name: 'ask_user', arguments: {} }))[0]) as ElicitResult;
     assert.deepEqual(form, { action: 'accept', content: { age: 36, name: 'Ada', subscribe: false, colour: 'g' } }, 'defaults applied by the client');
-    assert.deepEqual(texts(await client.callTool({ name: 'ask_url', arguments: {} })), ['decline']);
-    assert.deepEqual(texts(await client.callTool({ name: 'sample', arguments: { prompt: 'the answer?' } })), ['forty-two']);
-    assert.deepEqual(texts(await client.callTool({ name: 'list_roots', arguments: {} })), ['file:///work/project']);
+    assert.deepEqual(resultTexts(await client.callTool({ name: 'ask_url', arguments: {} })), ['decline']);
+    assert.deepEqual(resultTexts(await client.callTool({ name: 'sample', arguments: { prompt: 'the answer?' } })), ['forty-two']);
+    assert.deepEqual(resultTexts(await client.callTool({ name: 'list_roots', arguments: {} })), ['file:///work/project']);
     await client.callTool({ name: 'log_all', arguments: {} });
     await waitFor(() => seen.some((l) => l.startsWith('log asker error')), 5000, 'the error-level message');
     rootsChanged.fire();
@@ -65,9 +64,9 @@ describe('client features: sampling, elicitation, roots, logging (real fixture p
     const sample = await client.callTool({ name: 'sample', arguments: { prompt: 'x' } });
     assert.equal(sample.isError, true);
     // The SDK server may check the client's capabilities itself; else our client has no such method.
-    assert.match(texts(sample)[0], /does not support sampling|Method not found/);
+    assert.match(resultTexts(sample)[0], /does not support sampling|Method not found/);
     const ask = await client.callTool({ name: 'ask_user', arguments: {} });
     assert.equal(ask.isError, true);
-    assert.match(texts(ask)[0], /does not support (form )?elicitation|Method not found/i);
+    assert.match(resultTexts(ask)[0], /does not support (form )?elicitation|Method not found/i);
   });
 });

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import type { DesiredServer } from '../../src/client/manager';
 import { isAlive } from '../../src/client/processTree';
 import { startHttpFixture } from '../fixtures/spawn';
-import { fixtureServer, testManager, waitFor, waitForState } from './helpers';
+import { fixtureServer, testManager, waitFor, waitForState, resultTexts } from './helpers';
 
-const texts = (r: Record<string, unknown>) => (r.content as { text: string }[]).map((c) => c.text);
 
 describe('health: hung servers and expired sessions (real processes)', function () {
   this.timeout(30_000);
@@ -24,11 +23,11 @@ describe('health: hung servers and expired sessions (real processes)', function 
     const { m, logs } = manager({ intervalMs: 200, timeoutMs: 300 });
     await m.reconcile([fixtureServer('frozen', 'echo', { env: { FIXTURE_FREEZE: '1' } })]);
     const first = m.connection('frozen')!.pid!;
-    assert.deepEqual(texts(await m.connection('frozen')!.client!.callTool({ name: 'freeze', arguments: {} })), ['freezing']);
+    assert.deepEqual(resultTexts(await m.connection('frozen')!.client!.callTool({ name: 'freeze', arguments: {} })), ['freezing']);
     await waitFor(() => m.connection('frozen')?.pid !== first && m.state('frozen')?.kind === 'running', 10_000, 'a new process after the failed ping');
     assert.match(logs.get('frozen')!.lines.join('\n'), /the server stopped answering: no answer to a ping within 0\.3 s/);
     await waitFor(() => !isAlive(first), 5000, 'the frozen process to be killed');
-    assert.deepEqual(texts(await m.connection('frozen')!.client!.callTool({ name: 'echo', arguments: { text: 'back' } })), ['back']);
+    assert.deepEqual(resultTexts(await m.connection('frozen')!.client!.callTool({ name: 'echo', arguments: { text: 'back' } })), ['back']);
   });
 
   it('does not ping a server that keeps answering within the interval', async () => {
@@ -52,7 +51,7 @@ describe('health: hung servers and expired sessions (real processes)', function 
     const back = await startHttpFixture('sse', [], { port });
     stops.push(() => back.stop());
     await waitForState(m, 'flaky', 'running', 20_000);
-    assert.deepEqual(texts(await m.connection('flaky')!.client!.callTool({ name: 'echo', arguments: { text: 'back' } })), ['back']);
+    assert.deepEqual(resultTexts(await m.connection('flaky')!.client!.callTool({ name: 'echo', arguments: { text: 'back' } })), ['back']);
   });
 
   it('starts a new session at once when the server forgot ours (HTTP 404)', async () => {
@@ -68,7 +67,7 @@ describe('health: hung servers and expired sessions (real processes)', function 
     await assert.rejects(client.callTool({ name: 'echo', arguments: { text: 'lost' } }), /ended the session/);
     await waitForState(m, 'web', 'running');
     await waitFor(() => m.connection('web')?.client?.transport?.sessionId && m.connection('web')!.client!.transport!.sessionId !== old, 10_000, 'a new session');
-    assert.deepEqual(texts(await m.connection('web')!.client!.callTool({ name: 'echo', arguments: { text: 'again' } })), ['again']);
+    assert.deepEqual(resultTexts(await m.connection('web')!.client!.callTool({ name: 'echo', arguments: { text: 'again' } })), ['again']);
     const lines = logs.get('web')!.lines.join('\n');
     assert.match(lines, /the server ended the session; starting a new one/);
     assert.doesNotMatch(lines, /unexpectedly/, 'not reported as a crash');

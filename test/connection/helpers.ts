@@ -20,6 +20,9 @@ export function recordingLog(): RecordedLog {
   };
 }
 
+/** The text parts of a tool result. */
+export const resultTexts = (r: Record<string, unknown>): string[] => (r.content as { text: string }[]).map((c) => c.text);
+
 /** A log with message tracing on, for tests that check what the traces (may not) hold. */
 export function tracingLog(): RecordedLog {
   return { ...recordingLog(), traceEnabled: () => true };

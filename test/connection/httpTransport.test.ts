@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import type { DesiredServer } from '../../src/client/manager';
 import { startHttpFixture, type HttpFixture } from '../fixtures/spawn';
-import { assertProgressSteps, testManager, waitFor } from './helpers';
+import { assertProgressSteps, testManager, waitFor, resultTexts } from './helpers';
 
 const remote = (name: string, url: string, type: 'http' | 'sse' = 'http', headers: Record<string, string> = {}): DesiredServer =>
   ({ name, sourceKind: 'user', config: { type, url, headers, startupTimeoutMs: 20_000 } });
@@ -42,7 +42,6 @@ function handWritten(routes: (req: IncomingMessage, res: ServerResponse, port: n
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port })));
 }
 
-const texts = (r: Record<string, unknown>) => (r.content as { text: string }[]).map((c) => c.text);
 
 describe('HTTP client transports (real servers on 127.0.0.1)', function () {
   this.timeout(40_000);
@@ -62,9 +61,9 @@ describe('HTTP client transports (real servers on 127.0.0.1)', function () {
       await m.reconcile([remote('web', fx.url)]);
       assert.equal(m.state('web')?.kind, 'running', JSON.stringify(m.state('web')));
       const client = m.connection('web')!.client!;
-      assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: 'over http' } })), ['over http']);
+      assert.deepEqual(resultTexts(await client.callTool({ name: 'echo', arguments: { text: 'over http' } })), ['over http']);
       const calls = await Promise.all([1, 2, 3, 4].map((i) => client.callTool({ name: 'add', arguments: { a: i, b: 10 } })));
-      assert.deepEqual(calls.map((r) => texts(r)[0]), ['11', '12', '13', '14'], 'concurrent calls each get their own answer');
+      assert.deepEqual(calls.map((r) => resultTexts(r)[0]), ['11', '12', '13', '14'], 'concurrent calls each get their own answer');
       if (!('FIXTURE_JSON_RESPONSE' in env)) {
         const seen: number[] = [];
         await client.callTool({ name: 'progress', arguments: { steps: 3 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
@@ -109,11 +108,11 @@ describe('HTTP client transports (real servers on 127.0.0.1)', function () {
     const client = m.connection('web')!.client!;
     const started = Date.now();
     const result = await client.callTool({ name: 'interrupted', arguments: { ms: 400 } });
-    assert.deepEqual(texts(result), ['answered 400 ms after the cut']);
+    assert.deepEqual(resultTexts(result), ['answered 400 ms after the cut']);
     assert.ok(Date.now() - started >= 400, 'the answer came after the cut');
     assert.match(fx.stderr(), /GET stream, Last-Event-ID (?!none)\S+/, 'the resuming GET names the last event it saw');
     // Calls keep working on the same session afterwards.
-    assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: 'after' } })), ['after']);
+    assert.deepEqual(resultTexts(await client.callTool({ name: 'echo', arguments: { text: 'after' } })), ['after']);
   });
 
   it('follows a redirect within the origin, and refuses one to another origin', async () => {
@@ -126,7 +125,7 @@ describe('HTTP client transports (real servers on 127.0.0.1)', function () {
     const m = manager();
     await m.reconcile([remote('moved', `http://127.0.0.1:${port}/old`), remote('away', `http://127.0.0.1:${port}/away`)]);
     assert.equal(m.state('moved')?.kind, 'running', JSON.stringify(m.state('moved')));
-    assert.deepEqual(texts(await m.connection('moved')!.client!.callTool({ name: 'echo', arguments: { text: 'moved' } })), ['moved']);
+    assert.deepEqual(resultTexts(await m.connection('moved')!.client!.callTool({ name: 'echo', arguments: { text: 'moved' } })), ['moved']);
     const away = m.state('away')!;
     assert.equal(away.kind, 'error', JSON.stringify(away));
     assert.match((away as { message: string }).message, /redirected to http:\/\/localhost:\d+\/mcp/);
@@ -149,7 +148,7 @@ describe('HTTP client transports (real servers on 127.0.0.1)', function () {
       assert.ok(m.catalog('everything')!.tools.some((t) => t.name === 'echo'));
       assert.ok(m.catalog('everything')!.resources.length > 0 && m.catalog('everything')!.prompts.length > 0);
       const r = await m.connection('everything')!.client!.callTool({ name: 'echo', arguments: { message: 'hi there' } });
-      assert.match(texts(r)[0], /hi there/);
+      assert.match(resultTexts(r)[0], /hi there/);
     });
   }
 
@@ -161,7 +160,7 @@ describe('HTTP client transports (real servers on 127.0.0.1)', function () {
     assert.equal(m.state('keyed')?.kind, 'running', JSON.stringify(m.state('keyed')));
     const client = m.connection('keyed')!.client!;
     const calls = await Promise.all([1, 2, 3].map((i) => client.callTool({ name: 'add', arguments: { a: i, b: 1 } })));
-    assert.deepEqual(calls.map((r) => texts(r)[0]), ['2', '3', '4']);
+    assert.deepEqual(calls.map((r) => resultTexts(r)[0]), ['2', '3', '4']);
     const seen: number[] = [];
     await client.callTool({ name: 'progress', arguments: { steps: 3 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
     assertProgressSteps(seen, 3);

@@ -12,10 +12,9 @@ import { RestartPolicy } from '../../src/client/restartPolicy';
 import type { RemoteServerConfig } from '../../src/config/types';
 import { startHttpFixture, type HttpFixture } from '../fixtures/spawn';
 import { makeTestCa, type TestCa } from './certificates';
-import { assertProgressSteps, testManager, waitFor, type RecordedLog } from './helpers';
+import { assertProgressSteps, testManager, waitFor, type RecordedLog, resultTexts } from './helpers';
 import { startNginx, type NginxProxy } from './nginx';
 
-const texts = (r: Record<string, unknown>) => (r.content as { text: string }[]).map((c) => c.text);
 const assertRunning = (m: McpClientManager, ...servers: string[]) => {
   for (const s of servers) assert.equal(m.state(s)?.kind, 'running', `${s}: ${JSON.stringify(m.state(s))}`);
 };
@@ -73,13 +72,13 @@ describe('behind nginx as a TLS reverse proxy (Debian nginx on 127.0.0.1)', func
       assert.equal(m.connection(name)!.transportKind, kind);
       assert.ok(m.catalog(name)!.tools.some((t) => t.name === 'echo'), `${name} lists its tools`);
       const client = m.connection(name)!.client!;
-      assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: `${name} over tls` } })), [`${name} over tls`]);
+      assert.deepEqual(resultTexts(await client.callTool({ name: 'echo', arguments: { text: `${name} over tls` } })), [`${name} over tls`]);
       const sums = await Promise.all([1, 2, 3].map((i) => client.callTool({ name: 'add', arguments: { a: i, b: 100 } })));
-      assert.deepEqual(sums.map((r) => texts(r)[0]), ['101', '102', '103']);
+      assert.deepEqual(sums.map((r) => resultTexts(r)[0]), ['101', '102', '103']);
     }
     // What the server behind the proxy sees: the name asked for, https, and the session header passed through.
     const client = m.connection('web')!.client!;
-    const seen = JSON.parse(texts(await client.callTool({ name: 'headers', arguments: {} }))[0]) as Record<string, string>;
+    const seen = JSON.parse(resultTexts(await client.callTool({ name: 'headers', arguments: {} }))[0]) as Record<string, string>;
     assert.equal(seen.host, '127.0.0.1');
     assert.equal(seen['x-forwarded-proto'], 'https');
     assert.equal(seen['x-forwarded-for'], '127.0.0.1');
@@ -132,7 +131,7 @@ describe('behind nginx as a TLS reverse proxy (Debian nginx on 127.0.0.1)', func
       const result = await m.connection(name)!.client!.callTool({ name: 'progress', arguments: { steps, intervalMs } }, undefined,
         { onprogress: (p) => arrivals.push({ progress: p.progress, at: Date.now() }), timeout: 30_000 });
       const done = Date.now();
-      assert.deepEqual(texts(result), [`done ${steps} steps`]);
+      assert.deepEqual(resultTexts(result), [`done ${steps} steps`]);
       assertProgressSteps(arrivals.map((a) => a.progress), steps);
       // A buffering proxy would hold the events and deliver them together with the result.
       assert.ok(done - arrivals[0].at > (steps - 2) * intervalMs, `${name}: the first progress came ${done - arrivals[0].at} ms before the result`);
@@ -164,7 +163,7 @@ describe('behind nginx as a TLS reverse proxy (Debian nginx on 127.0.0.1)', func
     // Legacy SSE loses its session with its stream; the restart policy connects a new one.
     await waitFor(() => m.state('legacy')?.kind === 'running' && m.connection('legacy')!.client !== first, 15_000,
       `legacy SSE to reconnect (is ${JSON.stringify(m.state('legacy'))})`);
-    assert.deepEqual(texts(await m.connection('legacy')!.client!.callTool({ name: 'echo', arguments: { text: 'again' } })), ['again']);
+    assert.deepEqual(resultTexts(await m.connection('legacy')!.client!.callTool({ name: 'echo', arguments: { text: 'again' } })), ['again']);
   });
 
   it('resumes a tool call whose stream an nginx restart cut, from its Last-Event-ID', async () => {
@@ -191,11 +190,11 @@ describe('behind nginx as a TLS reverse proxy (Debian nginx on 127.0.0.1)', func
     });
     assert.ok(restart, 'nginx was restarted during the call');
     const downMs = await restart;
-    assert.deepEqual(texts(result), [`done ${steps} steps`], `nginx was down for ${downMs} ms`);
+    assert.deepEqual(resultTexts(result), [`done ${steps} steps`], `nginx was down for ${downMs} ms`);
     // Every step once and in order: the ones sent while nginx was down came from the event store.
     assertProgressSteps(seen, steps);
     assert.match(resumable.stderr(), /GET stream, Last-Event-ID (?!none)\S+/, 'the stream was resumed from the last event seen');
     assert.equal(client.transport!.sessionId, session, 'the session survived');
-    assert.deepEqual(texts(await client.callTool({ name: 'echo', arguments: { text: 'after the restart' } })), ['after the restart']);
+    assert.deepEqual(resultTexts(await client.callTool({ name: 'echo', arguments: { text: 'after the restart' } })), ['after the restart']);
   });
 });

@@ -50,7 +50,6 @@ export class OAuthSession implements HttpAuth {
       key.setNonce(this.provider.serverUrl, dpopNonce);
       return true;
     }
-    const fetchFn = key ? key.wrapFetch(fetch) : fetch;
     // The SDK reads Bearer challenges; a DPoP one has the same parameters.
     const header = wwwAuthenticate?.replace(/^\s*DPoP\s/i, 'Bearer ');
     const params = header ? extractWWWAuthenticateParams(new Response(null, { headers: { 'www-authenticate': header } })) : {};
@@ -62,18 +61,16 @@ export class OAuthSession implements HttpAuth {
       this._steppedUp.add(wanted);
       stepUp = true;
     }
-    return this._run(() => this._signIn(this._opts.agent, params.resourceMetadataUrl, params.scope, stepUp, undefined, fetchFn));
+    return this._run(() => this._signIn(this._opts.agent, params.resourceMetadataUrl, params.scope, stepUp, undefined, fetch));
   }
 
   /**
    * The user's own "Sign In": the whole flow with `agent` (the browser), before the server is
    * started again; discovery starts from the server URL's well-known metadata.
    */
-  async signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
-    const key = await this.provider.dpopKey();
+  signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
     // The connection's fetch (its tls.ca) from the challenge that made the server wait for this sign-in.
-    const base = this._fetch ?? fetch;
-    return this._run(() => this._signIn(agent, undefined, undefined, false, signal, key ? key.wrapFetch(base) : base));
+    return this._run(() => this._signIn(agent, undefined, undefined, false, signal, this._fetch ?? fetch));
   }
 
   /** Forgets the tokens and the registration ("Sign Out of Server"). */
@@ -89,9 +86,12 @@ export class OAuthSession implements HttpAuth {
 
   private async _signIn(
     agent: AuthorizationAgent | undefined, resourceMetadataUrl: URL | undefined, scope: string | undefined, stepUp: boolean,
-    signal?: AbortSignal, fetchFn?: FetchLike,
+    signal: AbortSignal | undefined, baseFetch: FetchLike,
   ): Promise<boolean> {
     const { provider } = this;
+    // With DPoP, the token requests carry proofs (and meet the authorization server's nonce).
+    const key = await provider.dpopKey();
+    const fetchFn = key ? key.wrapFetch(baseFetch) : baseFetch;
     // A refresh would only renew the scope we have; more scope takes a new authorization.
     if (stepUp) await provider.invalidateCredentials('tokens');
     const loopback = provider.nonInteractive ? undefined : new LoopbackRedirect();
