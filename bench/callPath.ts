@@ -90,7 +90,7 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
       router?.dispose();
       await manager.stopAll(1000);
       manager.dispose();
-      await audit?.flush();
+      await audit?.close();
       if (auditDir) fs.rmSync(auditDir, { recursive: true, force: true });
     },
   };

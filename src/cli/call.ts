@@ -75,7 +75,7 @@ export async function runCall(
     return EXIT[outcome.kind];
   } finally {
     router.dispose();
-    await policy.audit.flush();
+    await policy.audit.close();
     await session.close();
   }
 }

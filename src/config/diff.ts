@@ -16,12 +16,31 @@ export interface ServerDiff {
  * dropped), so two configs that differ only in key order compare equal.
  */
 export function canonicalJson(value: unknown): string {
+  // Most values (tool arguments, hashed for the audit log on every call) are in order already;
+  // JSON.stringify without a replacer takes V8's fast path, which any replacer turns off.
+  if (inOrder(value, 0)) return JSON.stringify(value);
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     const sorted: Record<string, unknown> = {};
     for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
     return sorted;
   });
+}
+
+/**
+ * Whether plain JSON.stringify already writes `value` canonically: every object's keys sorted and
+ * no `toJSON` to call. Too deep (or a cycle) says no, and the replacer path handles (or throws) as before.
+ */
+function inOrder(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > 32 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) return value.every((v) => inOrder(v, depth + 1));
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1] > keys[i]) return false;
+    if (!inOrder((value as Record<string, unknown>)[keys[i]], depth + 1)) return false;
+  }
+  return true;
 }
 
 /**

@@ -7,8 +7,8 @@
  * batched (see `batchMs`), and a failure goes to `onError` instead of the caller.
  */
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { CallOrigin, CallRecord, OutcomeKind } from '../router/types';
+import { RotatingFile } from './rotatingFile';
 
 /** One line of the log. Field order here is the order in the file. */
 export interface AuditEntry {
@@ -33,10 +33,6 @@ export interface AuditEntry {
   durationMs: number;
 }
 
-const FIELDS: readonly (keyof AuditEntry)[] = [
-  'time', 'server', 'tool', 'name', 'origin', 'argsHash', 'decision', 'decidedBy', 'rule', 'outcome', 'durationMs',
-];
-
 /**
  * The log line for a router call record. A call the user answered counts as `ask` whatever they
  * answered (the outcome says whether it ran); the host's own confirmation counts as `allow`.
@@ -55,11 +51,22 @@ export function auditEntryFromCall(record: CallRecord): AuditEntry {
   return entry;
 }
 
-/** Only the known fields, in a fixed order, so an entry built with extra properties cannot leak them. */
-export function formatAuditLine(entry: AuditEntry): string {
-  const out: Record<string, unknown> = {};
-  for (const key of FIELDS) if (entry[key] !== undefined) out[key] = entry[key];
-  return JSON.stringify(out) + '\n';
+/**
+ * Only the known fields, in the interface's order, so an entry built with extra properties cannot
+ * leak them. Written out by hand because it runs for every call and is three times faster than
+ * JSON.stringify of the entry: the strings a server, a caller or the config can choose (server,
+ * tool, name, rule) are JSON-escaped; the rest are ours alone: an ISO time, a hex hash, the
+ * string unions of the type and a number.
+ */
+export function formatAuditLine(e: AuditEntry): string {
+  let line = `{"time":"${e.time}"`;
+  if (e.server !== undefined) line += `,"server":${JSON.stringify(e.server)}`;
+  if (e.tool !== undefined) line += `,"tool":${JSON.stringify(e.tool)}`;
+  line += `,"name":${JSON.stringify(e.name)},"origin":"${e.origin}","argsHash":"${e.argsHash}"`;
+  if (e.decision !== undefined) line += `,"decision":"${e.decision}"`;
+  if (e.decidedBy !== undefined) line += `,"decidedBy":"${e.decidedBy}"`;
+  if (e.rule !== undefined) line += `,"rule":${JSON.stringify(e.rule)}`;
+  return `${line},"outcome":"${e.outcome}","durationMs":${Number.isFinite(e.durationMs) ? e.durationMs : 0}}\n`;
 }
 
 export interface AuditLogOptions {
@@ -75,10 +82,13 @@ export interface AuditLogOptions {
    * competed with the calls themselves. `flush()` writes at once.
    */
   batchMs?: number;
+  /** How often, at most, to look for what other writers did to the file (rotated it, appended). Default 1 s. */
+  checkOthersMs?: number;
 }
 
 export const DEFAULT_AUDIT_MAX_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_AUDIT_BATCH_MS = 50;
+const MAX_BATCH = 2000;
 
 /** An entry, or how to make it: a router record is turned into its line only once written, off the call path. */
 export type AuditSource = AuditEntry | (() => AuditEntry);
@@ -94,10 +104,10 @@ export class AuditLog {
   private _next?: Promise<void>;
   private _timer?: ReturnType<typeof setTimeout>;
   private _release?: () => void;
-  private readonly _maxBytes: number;
+  private readonly _out: RotatingFile;
 
   constructor(private readonly _options: AuditLogOptions) {
-    this._maxBytes = _options.maxBytes ?? DEFAULT_AUDIT_MAX_BYTES;
+    this._out = new RotatingFile(_options.file, _options.maxBytes ?? DEFAULT_AUDIT_MAX_BYTES, _options.checkOthersMs);
   }
 
   get file(): string { return this._options.file; }
@@ -105,6 +115,8 @@ export class AuditLog {
   /** Queues one line. The promise resolves once it is written or has failed; it never rejects. */
   append(entry: AuditSource): Promise<void> {
     this._pending.push(entry);
+    // A long burst writes as it goes rather than holding megabytes of lines for one write.
+    if (this._pending.length === MAX_BATCH) void this.flush();
     if (!this._next) {
       let release!: () => void;
       const due = new Promise<void>((resolve) => { release = resolve; });
@@ -127,6 +139,12 @@ export class AuditLog {
     return this._queue;
   }
 
+  /** Writes what is waiting and closes the file (an append later reopens it). */
+  async close(): Promise<void> {
+    await this.flush();
+    await this._out.close();
+  }
+
   /**
    * The last `n` entries, oldest first, across the current file and the rotated one. Lines that
    * are not valid JSON (a torn write after a crash) are skipped.
@@ -144,40 +162,18 @@ export class AuditLog {
   }
 
   private async _writeBatch(batch: readonly AuditSource[]): Promise<void> {
-    let text = '';
+    // Joined once at the end: appending to one string builds a chain the writer has to flatten.
+    const lines: string[] = [];
     for (const source of batch) {
       try {
-        text += formatAuditLine(typeof source === 'function' ? source() : source);
+        lines.push(formatAuditLine(typeof source === 'function' ? source() : source));
       } catch (e) {
         this._report(e);
       }
     }
-    if (text) await this._write(text);
+    if (lines.length) await this._out.append(lines.join(''));
   }
 
-  private async _write(lines: string): Promise<void> {
-    const file = this.file;
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    // Stat each time rather than counting: another process (the CLI) may append to the same file.
-    const size = await fs.stat(file).then((s) => s.size, () => 0);
-    if (size > 0 && size + Buffer.byteLength(lines) > this._maxBytes) {
-      await fs.rename(file, `${file}.1`);
-    } else if (size > 0 && !(await endsWithNewline(file, size))) {
-      // A crash mid-line left a torn line; start afresh so this entry is not glued to it.
-      lines = '\n' + lines;
-    }
-    await fs.appendFile(file, lines, { encoding: 'utf8', mode: 0o600 });
-  }
-}
-
-async function endsWithNewline(file: string, size: number): Promise<boolean> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
-    return buffer[0] === 0x0a;
-  } finally {
-    await handle.close();
-  }
 }
 
 async function readEntries(file: string): Promise<AuditEntry[]> {

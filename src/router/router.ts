@@ -8,7 +8,7 @@
  */
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { errorMessage } from '../common/async';
 import { Disposable, Emitter } from '../common/lifecycle';
 import { canonicalJson } from '../config/diff';
@@ -33,7 +33,12 @@ export interface RouterOptions {
 }
 
 /** sha256 of the arguments' canonical JSON: the audit log can match calls without holding values. */
-export const hashArguments = (args: unknown): string => createHash('sha256').update(canonicalJson(args ?? {})).digest('hex');
+export const hashArguments = (args: unknown): string => sha256Hex(canonicalJson(args ?? {}));
+
+/** Node's one-shot `crypto.hash` (20.12+) skips the Hash object that `createHash` builds per call. */
+const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Resolves, checks, authorizes and sends tool calls; see the file comment. */
 export class ToolRouter extends Disposable {
@@ -200,8 +205,15 @@ class FinishedCall implements CallRecord {
     this.tool = target?.tool.name;
     this.durationMs = Date.now() - started;
   }
-  get time(): string { return new Date(this.#started).toISOString(); }
+  get time(): string { return isoTime(this.#started); }
   get argsHash(): string { return this.#hash ??= hashArguments(this.#args); }
+}
+
+let lastIso: { ms: number; text: string } | undefined;
+/** The ISO string of a time in ms; calls in a burst share their millisecond, so the last one is kept. */
+function isoTime(ms: number): string {
+  if (lastIso?.ms !== ms) lastIso = { ms, text: new Date(ms).toISOString() };
+  return lastIso.text;
 }
 
 const cancelled = (name: string): ToolCallOutcome => ({ kind: 'cancelled', message: `${name} was cancelled.` });

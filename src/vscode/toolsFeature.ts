@@ -47,9 +47,9 @@ export class ToolsFeature extends Disposable implements GatewayRouter {
     return (await this.access()).router.call(name, args, opts);
   }
 
-  /** Writes the audit lines still waiting, if anything was called. */
+  /** Writes the audit lines still waiting and closes the log, if anything was called. */
   async flush(): Promise<void> {
-    if (this._access) await (await this._access).permissions.audit.flush();
+    if (this._access) await (await this._access).permissions.audit.close();
   }
 
   /** From the tree with its node, or from the palette with a pick of every running tool. */

@@ -136,4 +136,46 @@ describe('policy/audit', () => {
     await log.append(entry(2));
     assert.deepEqual((await new AuditLog({ file }).readRecent(10)).map((e) => e.durationMs), [1, 2]);
   });
+
+  it('formats a line as JSON.stringify would, one line whatever a server names its tool', () => {
+    const hostile = 'a"b\\c\n{"x":1}\u2028é';
+    const cases: AuditEntry[] = [
+      entry(1),
+      entry(2, { server: undefined, tool: undefined, decision: undefined, decidedBy: undefined, rule: undefined, outcome: 'unknownTool' }),
+      entry(3, { server: hostile, tool: hostile, name: hostile, rule: hostile }),
+    ];
+    for (const e of cases) {
+      const line = formatAuditLine(e);
+      assert.ok(line.endsWith('}\n') && !line.slice(0, -1).includes('\n'), line);
+      const ordered = Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
+      assert.deepEqual(JSON.parse(line), ordered);
+      assert.equal(line, JSON.stringify(JSON.parse(line)) + '\n');
+    }
+  });
+
+  it('keeps writing to the file at its path when another process rotates it or appends a torn line', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    const log = new AuditLog({ file, checkOthersMs: 0 });
+    await log.append(entry(1));
+    // The CLI rotated the log while the editor held it open.
+    await fs.rename(file, `${file}.1`);
+    await log.append(entry(2));
+    assert.deepEqual(await durations(file), [2]);
+    assert.deepEqual(await durations(`${file}.1`), [1]);
+    // Another writer appended a line and died half-way through the next one.
+    await fs.appendFile(file, formatAuditLine(entry(3)) + '{"time":"2026-');
+    await log.append(entry(4));
+    assert.deepEqual(await durations(file), [2, 3, 4]);
+    await log.close();
+    await log.append(entry(5));
+    await log.close();
+    assert.deepEqual(await durations(file), [2, 3, 4, 5]);
+  });
 });
+
+/** The durations of the whole lines of a file (torn ones skipped): which entries it holds. */
+async function durations(file: string): Promise<number[]> {
+  return (await fs.readFile(file, 'utf8')).split('\n').flatMap((l) => {
+    try { return [(JSON.parse(l) as AuditEntry).durationMs]; } catch { return []; }
+  });
+}
