@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark, prints the table, writes docs/BENCHMARKS.md, and prints
  * `worst ratio <x>` (Switchboard / raw SDK, median, over the call-path rows) as its last line.
  *
- *   BENCH_ROUNDS=5 BENCH_CALLS=2000 npm run bench
+ *   BENCH_ROUNDS=5 BENCH_STDIO_ROUNDS=15 BENCH_CALLS=2000 BENCH_WARMUP=2000 npm run bench
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,11 +16,22 @@ import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath
 import { figure, pairedRatio, show } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/**
+ * Rounds for the stdio call-path rows. Their calls take tens of µs, so a round is a few seconds,
+ * and on these shared machines two identical contenders differ by up to 10 % in one round (each
+ * round's fresh processes land on the cores differently): the median needs more rounds to settle.
+ */
+const STDIO_ROUNDS = Number(process.env.BENCH_STDIO_ROUNDS ?? Math.max(ROUNDS, 15));
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const IN_FLIGHT = 32;
 /** Runs only the scenarios whose label contains this. */
 const ONLY = process.env.BENCH_ONLY;
-const WARMUP = 200;
+/**
+ * Calls each contender makes, one by one and then 32 at a time, before anything is measured; over
+ * HTTP, where a call costs milliseconds and the optimizing compiler is not what decides, a tenth.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
+const HTTP_WARMUP = Math.ceil(WARMUP / 10);
 const REPO = path.resolve(__dirname, '..', '..');
 
 interface Row { scenario: string; switchboard: number[]; sdk: number[]; floor: number[]; cpu?: { switchboard: number[]; sdk: number[]; floor: number[] } }
@@ -33,11 +44,16 @@ const CONC_BLOCK = 500;
  * blocks (100 sequential calls, or 500 with 32 in flight, from each in turn, in a rotating order), so
  * all of them meet the same moments of a noisy shared machine. Returns µs per call for each.
  */
-async function round(makers: (() => Contender)[], roundNo: number): Promise<{ seq: number[]; conc: number[]; cpu: number[] }> {
+async function round(makers: (() => Contender)[], roundNo: number, warmup = WARMUP): Promise<{ seq: number[]; conc: number[]; cpu: number[] }> {
   const contenders = makers.map((make) => make());
   await Promise.all(contenders.map((c) => c.start()));
   try {
-    for (const c of contenders) for (let i = 0; i < WARMUP; i++) await c.call('warm');
+    // Warm both ways of calling, so what is measured is the steady state (optimized code on both
+    // sides of the pipe), not how soon V8 gets round to compiling each contender's own code.
+    for (const c of contenders) {
+      await sequential(c, warmup);
+      await concurrent(c, warmup, IN_FLIGHT);
+    }
     const seq = contenders.map(() => 0);
     const conc = contenders.map(() => 0);
     // This process's CPU time during each contender's sequential blocks: the client side's own
@@ -68,18 +84,18 @@ async function round(makers: (() => Contender)[], roundNo: number): Promise<{ se
 }
 
 /** A group of call-path scenarios: for each server, its three contenders. */
-interface Scenario { label: string; contenders: [() => Contender, () => Contender, () => Contender] }
+interface Scenario { label: string; rounds: number; warmup: number; contenders: [() => Contender, () => Contender, () => Contender] }
 
 async function callPath(scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const { label, contenders } of scenarios) {
+  for (const { label, rounds, warmup, contenders } of scenarios) {
     const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [], cpu: { switchboard: [], sdk: [], floor: [] } };
     const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
     const keys = ['switchboard', 'sdk', 'floor'] as const;
-    for (let r = 0; r < ROUNDS; r++) {
-      const m = await round(contenders, r);
+    for (let r = 0; r < rounds; r++) {
+      const m = await round(contenders, r, warmup);
       keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); seq.cpu![key].push(m.cpu[i]); });
-      process.stderr.write(`  ${label}: round ${r + 1}/${ROUNDS}\n`);
+      process.stderr.write(`  ${label}: round ${r + 1}/${rounds}\n`);
     }
     rows.push(seq, conc);
   }
@@ -88,11 +104,15 @@ async function callPath(scenarios: Scenario[]): Promise<Row[]> {
 
 const STDIO: Scenario[] = STDIO_SERVERS.map((server) => ({
   label: `stdio, ${server.label}`,
+  rounds: STDIO_ROUNDS,
+  warmup: WARMUP,
   contenders: [() => switchboard(server, stdioConfig(server)), () => rawSdk(server), floor],
 }));
 
 const HTTP: Scenario[] = HTTP_SERVERS.map((server) => ({
   label: server.label,
+  rounds: ROUNDS,
+  warmup: HTTP_WARMUP,
   contenders: [() => switchboardHttp(server), () => rawSdkHttp(server), floorHttp],
 }));
 
@@ -277,7 +297,7 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  process.stderr.write(`call path (${ROUNDS} rounds × ${CALLS} calls)\n`);
+  process.stderr.write(`call path (${STDIO_ROUNDS} rounds for stdio, ${ROUNDS} for HTTP, × ${CALLS} calls)\n`);
   const rows = await callPath([...STDIO, ...HTTP].filter((s) => !ONLY || s.label.includes(ONLY)));
   const hops = await gatewayHop();
   const start = !ONLY || 'start-up'.includes(ONLY) ? await startup() : undefined;
@@ -289,7 +309,8 @@ async function main(): Promise<void> {
 
 Written by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - t0) / 1000)} s): ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'},
 Node ${process.version}, @modelcontextprotocol/sdk ${sdkVersion}. Each figure is the median over
-${ROUNDS} rounds with its min–max spread; a round starts every contender afresh,
+${ROUNDS} rounds (${STDIO_ROUNDS} for the stdio call-path rows) with its min–max spread; a round starts every contender afresh
+after ${WARMUP} calls one by one and ${WARMUP} with ${IN_FLIGHT} in flight (${HTTP_WARMUP} each over HTTP),
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
 Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.
 
