@@ -22,6 +22,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
  * round's fresh processes land on the cores differently): the median needs more rounds to settle.
  */
 const STDIO_ROUNDS = Number(process.env.BENCH_STDIO_ROUNDS ?? Math.max(ROUNDS, 15));
+/** Start-up rounds: one start of 10 servers (~3 s, CPU-bound on 2 cores) varies by 10 % from the next. */
+const STARTUP_ROUNDS = Math.max(ROUNDS, 9);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const IN_FLIGHT = 32;
 /** Runs only the scenarios whose label contains this. */
@@ -140,7 +142,7 @@ interface StartupFigures { sbFirst: number[]; sbAll: number[]; sdkFirst: number[
 /** Start-up rounds: Switchboard and the SDK in turns (rotating who goes first), then a later window over the cache. */
 async function startup(): Promise<StartupFigures> {
   const f: StartupFigures = { sbFirst: [], sbAll: [], sdkFirst: [], sdkAll: [], cached: [], firstCall: [], tools: 0, runningAfter: 0 };
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < STARTUP_ROUNDS; r++) {
     let value: unknown;
     const storage = { get: () => value, set: (v: unknown) => { value = JSON.parse(JSON.stringify(v)); } };
     const runs = [async () => { const m = await switchboardStart(storage); f.sbFirst.push(m.first); f.sbAll.push(m.all); },
@@ -152,7 +154,7 @@ async function startup(): Promise<StartupFigures> {
     f.firstCall.push(later.firstCall);
     f.tools = later.toolsListed;
     f.runningAfter = later.runningAfter;
-    process.stderr.write(`  start-up: round ${r + 1}/${ROUNDS}\n`);
+    process.stderr.write(`  start-up: round ${r + 1}/${STARTUP_ROUNDS}\n`);
   }
   return f;
 }
@@ -309,7 +311,7 @@ async function main(): Promise<void> {
 
 Written by \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${Math.round((Date.now() - t0) / 1000)} s): ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'},
 Node ${process.version}, @modelcontextprotocol/sdk ${sdkVersion}. Each figure is the median over
-${ROUNDS} rounds (${STDIO_ROUNDS} for the stdio call-path rows) with its min–max spread; a round starts every contender afresh
+${ROUNDS} rounds (${STDIO_ROUNDS} for the stdio call-path rows, ${STARTUP_ROUNDS} for start-up) with its min–max spread; a round starts every contender afresh
 after ${WARMUP} calls one by one and ${WARMUP} with ${IN_FLIGHT} in flight (${HTTP_WARMUP} each over HTTP),
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
 Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.

@@ -62,23 +62,28 @@ async function sdkListed(): Promise<number> {
   return t;
 }
 
-const BURSTS = 7;
+const BURSTS = 15;
+/** Bursts each contender runs first, unmeasured: the first ones compile the call path on both sides. */
+const WARM_BURSTS = 2;
 
 type Caller = (server: number, i: number) => Promise<boolean>;
 
 /**
  * `CALLS` calls at once, spread over the servers, from each contender in turn, `BURSTS` times
- * (one burst lasts ~100 ms, too short to stand alone on a noisy machine): for each, the fewest
+ * after `WARM_BURSTS` unmeasured (one burst lasts ~100 ms, too short to stand alone on a noisy
+ * machine, hence so many): for each, the fewest
  * answered and the calls per second of its median burst.
  */
 async function bursts(contenders: Caller[]): Promise<{ answered: number; perSec: number }[]> {
   const answered = contenders.map(() => CALLS);
   const seconds = contenders.map((): number[] => []);
+  const burst = (c: number) => Promise.all(Array.from({ length: CALLS }, (_, i) => contenders[c](i % CALL_SERVERS, i).catch(() => false)));
+  for (let b = 0; b < WARM_BURSTS; b++) for (let c = 0; c < contenders.length; c++) await burst(c);
   for (let b = 0; b < BURSTS; b++) {
     for (let k = 0; k < contenders.length; k++) {
       const c = (b + k) % contenders.length;
       const t0 = process.hrtime.bigint();
-      const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => contenders[c](i % CALL_SERVERS, i).catch(() => false)));
+      const results = await burst(c);
       seconds[c].push(msSince(t0) / 1000);
       answered[c] = Math.min(answered[c], results.filter(Boolean).length);
     }
