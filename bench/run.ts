@@ -324,7 +324,7 @@ ${targetsTable(targets(rows, hops, start, scaled, foot))}
 
 Microseconds per \`tools/call\` (for the rows with calls in flight: wall time divided by the calls).
 Switchboard = client manager + router with the schema guard and the permission policy on (an
-allow rule decides); raw SDK = a bare \`Client\` on its own transport to the same kind of server
+allow rule decides) and the audit log written, a line per call; raw SDK = a bare \`Client\` on its own transport to the same kind of server
 process; floor = a hand-written newline-JSON client and echo server (no SDK on either side).
 
 ${table(rows)}
