@@ -18,7 +18,7 @@ import { figure, pairedRatio, show } from './stats';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
  * Rounds for the stdio call-path rows. Their calls take tens of µs, so a round is a few seconds,
- * and on these shared machines two identical contenders differ by up to 10 % in one round (each
+ * and on these shared machines two identical contenders differed by up to 12 % in one run (each
  * round's fresh processes land on the cores differently): the median needs more rounds to settle.
  */
 const STDIO_ROUNDS = Number(process.env.BENCH_STDIO_ROUNDS ?? Math.max(ROUNDS, 15));
