@@ -4,7 +4,7 @@
  * (server, tool) pairs, never on start order, so the same config always yields the same names and
  * permission rules keyed by name keep matching.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/hash';
 
 export const MAX_TOOL_NAME = 64;
 const HASH_LEN = 6;
@@ -20,7 +20,7 @@ function sanitize(text: string): string {
 }
 
 function shortHash(server: string, tool: string): string {
-  return createHash('sha256').update(`${server}\u0000${tool}`).digest('hex').slice(0, HASH_LEN);
+  return sha256Hex(`${server}\u0000${tool}`).slice(0, HASH_LEN);
 }
 
 function hashed(base: string, server: string, tool: string): string {

@@ -10,9 +10,9 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type {
   ErrorCode, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { createHash } from 'node:crypto';
 import { namespaceTools, refKey } from '../client/namespacing';
 import type { NamespacedTool, ServerCatalog } from '../client/types';
+import { sha256Hex } from '../common/hash';
 import { canonicalJson } from '../config/diff';
 import type { RouterBackend } from '../router/backend';
 
@@ -71,7 +71,7 @@ export class GatewayCatalog {
   /** A digest of one served list; equal digests mean a client would see the same list. */
   digest(kind: ServedKind): string {
     const served = kind === 'tools' ? this.tools() : kind === 'resources' ? [this.resources(), this.resourceTemplates()] : this.prompts();
-    return createHash('sha256').update(canonicalJson(served)).digest('hex').slice(0, 16);
+    return sha256Hex(canonicalJson(served)).slice(0, 16);
   }
 
   /**

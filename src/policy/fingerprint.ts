@@ -5,7 +5,7 @@
  * what a call can do, and re-asking for them would teach users to click through prompts.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/hash';
 import { canonicalJson } from '../config/diff';
 import type { DefinitionChange, PinnedDefinition, ToolDefinition } from './types';
 
@@ -21,7 +21,7 @@ export function definitionOf(tool: Tool | ToolDefinition): ToolDefinition {
 
 /** sha256 (hex) of a definition's canonical JSON, so key order never counts as a change. */
 export function hashDefinition(definition: ToolDefinition): string {
-  return createHash('sha256').update(canonicalJson(definitionOf(definition))).digest('hex');
+  return sha256Hex(canonicalJson(definitionOf(definition)));
 }
 
 /** The pin an allow rule stores for a tool. */

@@ -8,8 +8,8 @@
  */
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import * as crypto from 'node:crypto';
 import { errorMessage } from '../common/async';
+import { sha256Hex } from '../common/hash';
 import { Disposable, Emitter } from '../common/lifecycle';
 import { canonicalJson } from '../config/diff';
 import { sanitizePrefix } from '../client/namespacing';
@@ -34,11 +34,6 @@ export interface RouterOptions {
 
 /** sha256 of the arguments' canonical JSON: the audit log can match calls without holding values. */
 export const hashArguments = (args: unknown): string => sha256Hex(canonicalJson(args ?? {}));
-
-/** Node's one-shot `crypto.hash` (20.12+) skips the Hash object that `createHash` builds per call. */
-const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
-  ? (text) => crypto.hash('sha256', text, 'hex')
-  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Resolves, checks, authorizes and sends tool calls; see the file comment. */
 export class ToolRouter extends Disposable {

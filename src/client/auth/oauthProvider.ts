@@ -9,7 +9,8 @@
  * registration, saved here. With `grant: client_credentials` there is no redirect at all, and the
  * client authenticates with its secret or a private-key JWT.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../common/hash';
 import type { AddClientAuthentication, OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import { createPrivateKeyJwtAuth } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
@@ -31,7 +32,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The SecretStore key for a server URL's OAuth record (hashed: the URL may carry a path worth keeping private). */
 export const oauthRecordKey = (serverUrl: string): string =>
-  `switchboard.oauth/${createHash('sha256').update(serverUrl).digest('hex').slice(0, 32)}`;
+  `switchboard.oauth/${sha256Hex(serverUrl).slice(0, 32)}`;
 
 export class ServerOAuthProvider implements OAuthClientProvider {
   private _record?: StoredRecord;
