@@ -71,8 +71,8 @@ type Caller = (server: number, i: number) => Promise<boolean>;
 /**
  * `CALLS` calls at once, spread over the servers, from each contender in turn, `BURSTS` times
  * after `WARM_BURSTS` unmeasured (one burst lasts ~100 ms, too short to stand alone on a noisy
- * machine, hence so many): for each, the fewest
- * answered and the calls per second of its median burst.
+ * machine, hence so many): for each, the fewest answered and the calls per second of its median
+ * burst.
  */
 async function bursts(contenders: Caller[]): Promise<{ answered: number; perSec: number }[]> {
   const answered = contenders.map(() => CALLS);

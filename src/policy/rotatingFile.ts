@@ -27,15 +27,18 @@ export class RotatingFile {
 
   /** Appends `text` (whole lines); rejects if it could not be written. */
   append(text: string): Promise<void> {
-    const done = this._chain.then(() => this._append(text));
-    this._chain = done.catch(() => undefined);
-    return done;
+    return this._enqueue(() => this._append(text));
   }
 
   /** Closes the file now (it reopens on the next append). */
   close(): Promise<void> {
     clearTimeout(this._idle);
-    const done = this._chain.then(() => this._close());
+    return this._enqueue(() => this._close());
+  }
+
+  /** Runs `step` after everything queued before it; its failure is the caller's, not the next step's. */
+  private _enqueue(step: () => Promise<void>): Promise<void> {
+    const done = this._chain.then(step);
     this._chain = done.catch(() => undefined);
     return done;
   }
