@@ -21,6 +21,7 @@ import { allowToolRule } from '../src/policy/rules';
 import { RuleStore } from '../src/policy/ruleStore';
 import { managerBackend } from '../src/router/backend';
 import { ToolRouter } from '../src/router/router';
+import { serverCommand } from './pinning';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -61,8 +62,11 @@ export async function sdkStdioClient(config: ServerConfig): Promise<Client> {
   return client;
 }
 
-/** Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule, audit log. */
-export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, config: ServerConfig): Contender {
+/**
+ * Switchboard as the extension runs it: manager, router, schema guard, policy with an allow rule,
+ * audit log (`withAudit: false` leaves the log out, for instructions.ts to tell the two apart).
+ */
+export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, config: ServerConfig, withAudit = true): Contender {
   const manager = benchManager();
   let router: ToolRouter | undefined;
   let audit: AuditLog | undefined;
@@ -77,6 +81,7 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
       await store.upsert(allowToolRule('bench', tool, 'session'));
       const authorize = createAuthorizer({ store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => manager.catalog('bench')?.tools ?? [] });
       router = new ToolRouter(managerBackend(manager), { authorize });
+      if (!withAudit) return;
       // The audit log too, as in the extension: one line per call, written after it returns.
       auditDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
       audit = new AuditLog({ file: path.join(auditDir, 'audit.jsonl') });
@@ -96,15 +101,16 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
   };
 }
 
-/** The stdio config Switchboard runs an echo server with. */
-export const stdioConfig = (server: EchoServer): ServerConfig => ({ type: 'stdio', command: process.execPath, args: server.args, env: {} });
+/** The stdio config Switchboard runs an echo server with; `pinned` puts it on the server CPU (pinning.ts). */
+export const stdioConfig = (server: EchoServer, pinned = false): ServerConfig =>
+  ({ type: 'stdio', ...serverCommand(process.execPath, server.args, pinned), env: {} });
 
 /** The bare SDK client on its own stdio transport. */
-export function rawSdk(server: EchoServer): Contender {
+export function rawSdk(server: EchoServer, pinned = false): Contender {
   let client: Client | undefined;
   return {
     async start() {
-      client = await sdkStdioClient(stdioConfig(server));
+      client = await sdkStdioClient(stdioConfig(server, pinned));
     },
     async call(text) {
       const r = await client!.callTool({ name: server.tool, arguments: { [server.arg]: text } });
@@ -115,7 +121,7 @@ export function rawSdk(server: EchoServer): Contender {
 }
 
 /** The floor: newline JSON over pipes to the hand-written server, ids matched in a map. */
-export function floor(): Contender {
+export function floor(pinned = false): Contender {
   let child: ChildProcessWithoutNullStreams | undefined;
   const pending = new Map<number, () => void>();
   let next = 0;
@@ -126,7 +132,8 @@ export function floor(): Contender {
   });
   return {
     async start() {
-      child = spawn(process.execPath, [path.join(REPO, 'out', 'bench', 'servers', 'echo-raw.js')], { stdio: 'pipe' });
+      const server = serverCommand(process.execPath, [path.join(REPO, 'out', 'bench', 'servers', 'echo-raw.js')], pinned);
+      child = spawn(server.command, server.args, { stdio: 'pipe' });
       readline.createInterface({ input: child.stdout }).on('line', (line) => {
         const { id } = JSON.parse(line) as { id: number };
         pending.get(id)?.();

@@ -13,6 +13,7 @@ import { straight, throughGateway } from './gatewayHop';
 import { CALL_SERVERS as SCALE_CALL_SERVERS, CALLS as SCALE_CALLS, namespacingAlone, scale, SERVERS as SCALE_SERVERS, TOOLS as SCALE_TOOLS, type ScaleFigures } from './scale';
 import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup';
 import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
+import { PINNING, pinSelf } from './pinning';
 import { figure, pairedRatio, show } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -86,18 +87,27 @@ async function round(makers: (() => Contender)[], roundNo: number, warmup = WARM
 }
 
 /** A group of call-path scenarios: for each server, its three contenders. */
-interface Scenario { label: string; rounds: number; warmup: number; contenders: [() => Contender, () => Contender, () => Contender] }
+interface Scenario {
+  label: string; rounds: number; warmup: number; contenders: [() => Contender, () => Contender, () => Contender];
+  /** This process on CPU 0 and the servers on CPU 1 (pinning.ts says why). */
+  pinned?: boolean;
+}
 
 async function callPath(scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const { label, rounds, warmup, contenders } of scenarios) {
+  for (const { label, rounds, warmup, contenders, pinned = false } of scenarios) {
     const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [], cpu: { switchboard: [], sdk: [], floor: [] } };
     const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
     const keys = ['switchboard', 'sdk', 'floor'] as const;
-    for (let r = 0; r < rounds; r++) {
-      const m = await round(contenders, r, warmup);
-      keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); seq.cpu![key].push(m.cpu[i]); });
-      process.stderr.write(`  ${label}: round ${r + 1}/${rounds}\n`);
+    pinSelf(pinned);
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const m = await round(contenders, r, warmup);
+        keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); seq.cpu![key].push(m.cpu[i]); });
+        process.stderr.write(`  ${label}: round ${r + 1}/${rounds}\n`);
+      }
+    } finally {
+      pinSelf(false);
     }
     rows.push(seq, conc);
   }
@@ -108,7 +118,8 @@ const STDIO: Scenario[] = STDIO_SERVERS.map((server) => ({
   label: `stdio, ${server.label}`,
   rounds: STDIO_ROUNDS,
   warmup: WARMUP,
-  contenders: [() => switchboard(server, stdioConfig(server)), () => rawSdk(server), floor],
+  contenders: [() => switchboard(server, stdioConfig(server, true)), () => rawSdk(server, true), () => floor(true)],
+  pinned: true,
 }));
 
 const HTTP: Scenario[] = HTTP_SERVERS.map((server) => ({
@@ -315,6 +326,7 @@ ${ROUNDS} rounds (${STDIO_ROUNDS} for the stdio call-path rows, ${STARTUP_ROUNDS
 after ${WARMUP} calls one by one and ${WARMUP} with ${IN_FLIGHT} in flight (${HTTP_WARMUP} each over HTTP),
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
 Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.
+${PINNING ? 'In the stdio call-path rows this process runs on CPU 0 and every server on CPU 1 (`taskset`), the same for each\ncontender, so where the scheduler happens to put a round\'s processes does not decide its ratio (bench/pinning.ts).' : 'The stdio call-path rows ran unpinned (no `taskset` or one CPU): their spread includes where the scheduler put each process.'}
 
 ## Targets
 
@@ -330,9 +342,8 @@ process; floor = a hand-written newline-JSON client and echo server (no SDK on e
 ${table(rows)}
 
 The client side's own cost: CPU time of the benchmark process per sequential call (user + system),
-taken during each contender's blocks. On this shared machine, wall time per sequential call swings
-by ±15 % from round to round with where the scheduler puts two processes that wake each other
-2,000 times; CPU time does not, so it shows what Switchboard's layers cost on top of the SDK's.
+taken during each contender's blocks: what Switchboard's layers cost on top of the SDK's. It
+includes the kernel's side of each pipe write, which wakes the server (10–40 µs of it in a CPU profile here).
 
 ${cpuTable(rows)}
 

@@ -1,0 +1,75 @@
+/**
+ * Client-side cost of one stdio call in CPU instructions, the one measure of it that repeats on
+ * these shared VMs (wall time and CPU time swing by ±15 % between runs; perf has no hardware
+ * counters here). Not part of `npm run bench`: a tool for finding where the client's time goes.
+ *
+ *   node out/bench/instructions.js [switchboard|policy|router|manager|sdk|floor] [echo|everything] [seq|conc] [calls]
+ *
+ * runs the contender twice under `valgrind --tool=callgrind` (only this process is traced, not
+ * the server it spawns), once with no measured calls and once with `calls`, both after the same
+ * warm-up, and prints the difference divided by `calls`. `policy` is Switchboard without the
+ * audit log, `router` without the policy either, `manager` the manager's SDK client alone.
+ *
+ * Anything paced by a timer costs ~50 × more per call here than at full speed (valgrind slows this
+ * process, not its server): the audit log's 50 ms batch holds a few lines instead of hundreds.
+ */
+import { spawnSync } from 'node:child_process';
+import { allowAllRouter, benchManager, concurrent, floor, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+
+const IN_FLIGHT = 32;
+const WARMUP = 2000;
+
+function contender(kind: string, server: string): Contender {
+  const s = STDIO_SERVERS[server === 'everything' ? 1 : 0];
+  if (kind === 'sdk') return rawSdk(s);
+  if (kind === 'floor') return floor();
+  if (kind === 'manager' || kind === 'router') return layers(kind, s);
+  return switchboard(s, stdioConfig(s), kind !== 'policy');
+}
+
+/** Fewer of Switchboard's layers, to see what each costs: the manager's client alone, or the router without policy and audit. */
+function layers(kind: 'manager' | 'router', s: (typeof STDIO_SERVERS)[number]): Contender {
+  const manager = benchManager();
+  const router = allowAllRouter(manager);
+  return {
+    async start() { await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: stdioConfig(s) }]); },
+    async call(text) {
+      const args = { [s.arg]: text };
+      if (kind === 'manager') await manager.connection('bench')!.client!.callTool({ name: s.tool, arguments: args });
+      else if ((await router.call(`bench_${s.tool}`, args, { origin: 'cli' })).kind !== 'ok') throw new Error('call failed');
+    },
+    async stop() {
+      router.dispose();
+      await manager.stopAll(1000);
+      manager.dispose();
+    },
+  };
+}
+
+/** The child: warm up, then make `calls` calls and exit. */
+async function measured(kind: string, server: string, mode: string, calls: number): Promise<void> {
+  const c = contender(kind, server);
+  await c.start();
+  await sequential(c, WARMUP);
+  await concurrent(c, WARMUP, IN_FLIGHT);
+  if (calls > 0) await (mode === 'conc' ? concurrent(c, calls, IN_FLIGHT) : sequential(c, calls));
+  await c.stop();
+}
+
+function instructions(args: string[]): number {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, __filename, '--child', ...args], { encoding: 'utf8' });
+  const m = /Collected : (\d+)/.exec(r.stderr);
+  if (!m) throw new Error(`callgrind printed no total (is valgrind installed?):\n${r.stderr.slice(-2000)}`);
+  return Number(m[1]);
+}
+
+async function main(): Promise<void> {
+  const [kind = 'switchboard', server = 'echo', mode = 'seq', callsArg = '2000'] = process.argv.slice(2).filter((a) => a !== '--child');
+  const calls = Number(callsArg);
+  if (process.argv.includes('--child')) return measured(kind, server, mode, calls);
+  const base = instructions([kind, server, mode, '0']);
+  const full = instructions([kind, server, mode, String(calls)]);
+  console.log(`${kind} ${server} ${mode}: ${Math.round((full - base) / calls)} instructions per call`);
+}
+
+main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
