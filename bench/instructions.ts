@@ -1,14 +1,18 @@
 /**
- * Client-side cost of one stdio call in CPU instructions, the one measure of it that repeats on
- * these shared VMs (wall time and CPU time swing by ±15 % between runs; perf has no hardware
- * counters here). Not part of `npm run bench`: a tool for finding where the client's time goes.
+ * Client-side cost of one stdio call in CPU instructions, layer by layer. Not part of
+ * `npm run bench`: a tool for finding where the client's work goes. Instructions repeat where
+ * wall and CPU time on these shared VMs do not (perf has no hardware counters here), but they
+ * are not time: a call after an idle wait runs with cold caches, so what it touches counts as
+ * much as how many instructions it runs.
  *
- *   node out/bench/instructions.js [switchboard|policy|router|manager|sdk|floor] [echo|everything] [seq|conc] [calls]
+ *   node out/bench/instructions.js [switchboard|policy|router|manager|sdk|floor] [echo|everything] [seq|conc] [calls=10000]
  *
  * runs the contender twice under `valgrind --tool=callgrind` (only this process is traced, not
  * the server it spawns), once with no measured calls and once with `calls`, both after the same
- * warm-up, and prints the difference divided by `calls`. `policy` is Switchboard without the
- * audit log, `router` without the policy either, `manager` the manager's SDK client alone.
+ * warm-up, and prints the difference divided by `calls`. With 2,000 calls two runs differed by
+ * 10 % (one GC more or less shows); with 10,000, by 3 % (about 2 minutes a figure).
+ * `policy` is Switchboard without the audit log, `router` without the policy either, `manager`
+ * the manager's SDK client alone.
  *
  * Anything paced by a timer costs ~50 × more per call here than at full speed (valgrind slows this
  * process, not its server): the audit log's 50 ms batch holds a few lines instead of hundreds.
@@ -64,7 +68,7 @@ function instructions(args: string[]): number {
 }
 
 async function main(): Promise<void> {
-  const [kind = 'switchboard', server = 'echo', mode = 'seq', callsArg = '2000'] = process.argv.slice(2).filter((a) => a !== '--child');
+  const [kind = 'switchboard', server = 'echo', mode = 'seq', callsArg = '10000'] = process.argv.slice(2).filter((a) => a !== '--child');
   const calls = Number(callsArg);
   if (process.argv.includes('--child')) return measured(kind, server, mode, calls);
   const base = instructions([kind, server, mode, '0']);
