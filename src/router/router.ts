@@ -72,12 +72,8 @@ export class ToolRouter extends Disposable {
     const argsObj = args ?? {};
     let authorization: AuthorizationOutcome | undefined;
     const target = this.resolve(name);
-    let outcome: ToolCallOutcome;
-    try {
-      outcome = await this._call(name, target, argsObj, opts, (a) => { authorization = a; });
-    } catch (e) {
-      outcome = { kind: 'failed', message: `${name} failed: ${errorMessage(e)}` };
-    }
+    const outcome = await this._call(name, target, argsObj, opts, (a) => { authorization = a; })
+      .catch((e: unknown): ToolCallOutcome => ({ kind: 'failed', message: `${name} failed: ${errorMessage(e)}` }));
     this._onDidCall.fire(new FinishedCall(started, name, target, opts.origin, argsObj, authorization, outcome.kind));
     return outcome;
   }
@@ -126,8 +122,10 @@ export class ToolRouter extends Disposable {
     const client = this._backend.clientFor(target.server);
     if (!client) return { kind: 'serverNotRunning', message: `MCP server "${target.server}" stopped before the call could be sent.` };
     try {
-      const base = this._backend.requestOptions(target.server, opts.signal);
-      const request: RequestOptions = opts.onProgress ? { ...base, onprogress: opts.onProgress, resetTimeoutOnProgress: true } : base;
+      const request: RequestOptions = {
+        ...this._backend.requestOptions(target.server, opts.signal),
+        ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
+      };
       const result = await client.callTool({ name: target.tool.name, arguments: args }, undefined, request) as CallToolResult;
       return this._finish(name, target, result);
     } catch (e) {
