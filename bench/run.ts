@@ -89,7 +89,7 @@ async function round(makers: (() => Contender)[], roundNo: number, warmup = WARM
 /** A group of call-path scenarios: for each server, its three contenders. */
 interface Scenario {
   label: string; rounds: number; warmup: number; contenders: [() => Contender, () => Contender, () => Contender];
-  /** This process on CPU 0 and the servers on CPU 1 (pinning.ts says why). */
+  /** This process on one CPU and the servers on another (pinning.ts says why). */
   pinned?: boolean;
 }
 
@@ -326,7 +326,7 @@ ${ROUNDS} rounds (${STDIO_ROUNDS} for the stdio call-path rows, ${STARTUP_ROUNDS
 after ${WARMUP} calls one by one and ${WARMUP} with ${IN_FLIGHT} in flight (${HTTP_WARMUP} each over HTTP),
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
 Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.
-${PINNING ? 'In the stdio call-path rows this process runs on CPU 0 and every server on CPU 1 (`taskset`), the same for each\ncontender, so where the scheduler happens to put a round\'s processes does not decide its ratio (bench/pinning.ts).' : 'The stdio call-path rows ran unpinned (no `taskset` or one CPU): their spread includes where the scheduler put each process.'}
+${PINNING ? 'In the stdio call-path rows this process runs on one CPU and every server on another (`taskset`), the same for each\ncontender, so where the scheduler happens to put a round\'s processes does not decide its ratio (bench/pinning.ts).' : 'The stdio call-path rows ran unpinned (no `taskset` or one CPU): their spread includes where the scheduler put each process.'}
 
 ## Targets
 
