@@ -101,6 +101,28 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
   };
 }
 
+/**
+ * Fewer of Switchboard's layers, to see what each costs: the manager's SDK client alone
+ * (`manager`), or the router with an allow-all hook and no policy or audit log (`router`).
+ */
+export function layered(kind: 'manager' | 'router', server: EchoServer, pinned = false): Contender {
+  const manager = benchManager();
+  const router = allowAllRouter(manager);
+  return {
+    async start() { await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: stdioConfig(server, pinned) }]); },
+    async call(text) {
+      const args = { [server.arg]: text };
+      if (kind === 'manager') await manager.connection('bench')!.client!.callTool({ name: server.tool, arguments: args });
+      else if ((await router.call(`bench_${server.tool}`, args, { origin: 'cli' })).kind !== 'ok') throw new Error('call failed');
+    },
+    async stop() {
+      router.dispose();
+      await manager.stopAll(1000);
+      manager.dispose();
+    },
+  };
+}
+
 /** The stdio config Switchboard runs an echo server with; `pinned` puts it on the server CPU (pinning.ts). */
 export const stdioConfig = (server: EchoServer, pinned = false): ServerConfig =>
   ({ type: 'stdio', ...serverCommand(process.execPath, server.args, pinned), env: {} });

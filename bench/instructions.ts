@@ -18,7 +18,7 @@
  * process, not its server): the audit log's 50 ms batch holds a few lines instead of hundreds.
  */
 import { spawnSync } from 'node:child_process';
-import { allowAllRouter, benchManager, concurrent, floor, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { concurrent, floor, layered, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
 
 const IN_FLIGHT = 32;
 const WARMUP = 2000;
@@ -27,27 +27,8 @@ function contender(kind: string, server: string): Contender {
   const s = STDIO_SERVERS[server === 'everything' ? 1 : 0];
   if (kind === 'sdk') return rawSdk(s);
   if (kind === 'floor') return floor();
-  if (kind === 'manager' || kind === 'router') return layers(kind, s);
+  if (kind === 'manager' || kind === 'router') return layered(kind, s);
   return switchboard(s, stdioConfig(s), kind !== 'policy');
-}
-
-/** Fewer of Switchboard's layers, to see what each costs: the manager's client alone, or the router without policy and audit. */
-function layers(kind: 'manager' | 'router', s: (typeof STDIO_SERVERS)[number]): Contender {
-  const manager = benchManager();
-  const router = allowAllRouter(manager);
-  return {
-    async start() { await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: stdioConfig(s) }]); },
-    async call(text) {
-      const args = { [s.arg]: text };
-      if (kind === 'manager') await manager.connection('bench')!.client!.callTool({ name: s.tool, arguments: args });
-      else if ((await router.call(`bench_${s.tool}`, args, { origin: 'cli' })).kind !== 'ok') throw new Error('call failed');
-    },
-    async stop() {
-      router.dispose();
-      await manager.stopAll(1000);
-      manager.dispose();
-    },
-  };
 }
 
 /** The child: warm up, then make `calls` calls and exit. */
