@@ -347,6 +347,27 @@ includes the kernel's side of each pipe write, which wakes the server (10–40 �
 
 ${cpuTable(rows)}
 
+### Why the stdio rows sit at 1.0
+
+A sequential stdio call is a loop of two parts: the client's critical path (a response's bytes
+in → the next request written) and the round trip (that write → the next response's bytes: the
+server's work and both wake-ups). \`node out/bench/criticalPath.js\` measures both per contender.
+On 2026-12-02, echo fixture, medians over 6 rounds (µs per call, mean in brackets):
+
+| contender | wall | client critical path | round trip |
+|---|---|---|---|
+| floor | 56.4 | 7.5 (9.3) | 39.0 (47.8) |
+| raw SDK | 147.6 | 26.5 (30.3) | 91.6 (116.3) |
+| Switchboard's manager alone | 142.0 | 22.9 (25.7) | 91.6 (115.9) |
+| Switchboard (router, policy, audit log) | 146.6 | 25.8 (29.7) | 92.4 (117.9) |
+
+The SDK server's round trip is three quarters of the call, and it keeps working after it has
+written a response: a request that comes sooner waits for it. In an earlier probe the manager's
+path was 4 µs shorter than the SDK's and its round trip about 3 µs longer, so the loop took the
+same time. What the client saves below that slack does not reach wall time. The stdio rows
+therefore measure whether Switchboard's layers stay inside the slack; they cannot show a faster
+client, the way the HTTP rows do.
+
 ## Gateway hop
 
 A tool call from an MCP client through the extension's gateway (Streamable HTTP on 127.0.0.1 with
