@@ -66,7 +66,9 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
   await always.click();
   const earlier = await chat.locator('.interactive-response').count();
   await send(page, input, '@switchboard use everything_get-sum with 5 and 6');
-  const second = await waitForResponse(chat, /The tool answered:/, 30000, earlier);
+  await waitForResponse(chat, /The tool answered:/, 30000, earlier);
+  // The chat renders an answer word by word: wait for the result itself, as for the first call.
+  const second = await waitForResponse(chat, /\b11\b/, 30000, earlier);
   if (!second.includes('Allowed by your rule for "get-sum" (always)')) throw new Error(`the second call does not say which rule allowed it:\n${second}`);
   if (!second.includes('11')) throw new Error(`the second answer lacks the tool's result:\n${second}`);
   if (await chat.locator('.interactive-response').nth(earlier).locator('.monaco-button', { hasText: 'Allow in this Session' }).count()) throw new Error('a card came back after Always Allow');
