@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { RestartPolicy } from '../../src/client/restartPolicy';
+import { StdioTransport } from '../../src/client/stdioTransport';
 import type { CatalogChange, ServerState } from '../../src/client/types';
 import { fixtureServer, isAlive, recordingLog, testManager, waitFor, waitForState } from './helpers';
 
@@ -126,6 +127,34 @@ describe('stdio connections (real fixture processes)', function () {
     await manager.stop('stubborn');
     assert.equal(manager.state('stubborn')?.kind, 'stopped');
     await waitFor(() => !isAlive(pid) && !isAlive(grandchild), 5000, 'process tree gone');
+  });
+
+  it('sends the messages of one tick after the first in one write, all of them, in order', async () => {
+    // A raw child that counts the chunks and lines it reads, and reports them when asked.
+    const child = `let chunks = 0, rest = '', ids = [];
+      process.stdin.on('data', (d) => { chunks++; const parts = (rest + d).split('\\n'); rest = parts.pop();
+        for (const l of parts) { const m = JSON.parse(l); if (m.method === 'report') process.stdout.write(JSON.stringify({ jsonrpc: '2.0', method: 'counts', params: { chunks, ids } }) + '\\n'); else { ids.push(m.id); chunks = ids.length === 1 ? 0 : chunks; } } });`;
+    const transport = new StdioTransport({ command: process.execPath, args: ['-e', child], env: { PATH: process.env.PATH ?? '' } });
+    const report = new Promise<{ chunks: number; ids: number[] }>((resolve) => {
+      transport.onmessage = (m) => resolve((m as unknown as { params: { chunks: number; ids: number[] } }).params);
+    });
+    await transport.start();
+    try {
+      // The first goes out at once; the server has read it before the other 199 are written.
+      await transport.send({ jsonrpc: '2.0', id: 0, method: 'ping' });
+      await new Promise((r) => setTimeout(r, 200));
+      const sent = Array.from({ length: 199 }, (_, i) => transport.send({ jsonrpc: '2.0', id: i + 1, method: 'ping' }));
+      await Promise.all(sent);
+      await new Promise((r) => setTimeout(r, 200));
+      await transport.send({ jsonrpc: '2.0', id: 999, method: 'report' });
+      const counts = await report;
+      assert.deepEqual(counts.ids, Array.from({ length: 200 }, (_, i) => i));
+      // Counted after the first message: one write of 199 lines (about 10 KB) reaches a reader in a chunk
+      // or two, and the report is one more; a write per message would be up to 199.
+      assert.ok(counts.chunks <= 4, `the 199 messages of one tick and the report arrived in ${counts.chunks} chunks`);
+    } finally {
+      await transport.close();
+    }
   });
 
   it('survives non-JSON lines on stdout', async () => {
