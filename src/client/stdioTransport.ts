@@ -44,7 +44,6 @@ export class StdioTransport implements Transport {
   private _exit?: string;
   /** A message went out in this tick already; see `_coalesce`. */
   private _inTick = false;
-  private _corked = false;
 
   constructor(private readonly _params: StdioParams) {}
 
@@ -100,13 +99,10 @@ export class StdioTransport implements Transport {
       this._inTick = true;
       process.nextTick(() => {
         this._inTick = false;
-        if (this._corked) {
-          this._corked = false;
-          stdin.uncork();
-        }
+        // Nothing else corks our child's stdin, so the stream's own count says whether we did.
+        if (stdin.writableCorked) stdin.uncork();
       });
-    } else if (!this._corked) {
-      this._corked = true;
+    } else if (!stdin.writableCorked) {
       stdin.cork();
     }
   }

@@ -130,10 +130,10 @@ describe('stdio connections (real fixture processes)', function () {
   });
 
   it('sends the messages of one tick after the first in one write, all of them, in order', async () => {
-    // A raw child that counts the chunks and lines it reads, and reports them when asked.
+    // A raw child that counts the chunks it reads after the first message, and reports them when asked.
     const child = `let chunks = 0, rest = '', ids = [];
       process.stdin.on('data', (d) => { chunks++; const parts = (rest + d).split('\\n'); rest = parts.pop();
-        for (const l of parts) { const m = JSON.parse(l); if (m.method === 'report') process.stdout.write(JSON.stringify({ jsonrpc: '2.0', method: 'counts', params: { chunks, ids } }) + '\\n'); else { ids.push(m.id); chunks = ids.length === 1 ? 0 : chunks; } } });`;
+        for (const l of parts) { const m = JSON.parse(l); if (m.method === 'report') process.stdout.write(JSON.stringify({ jsonrpc: '2.0', method: 'counts', params: { chunks, ids } }) + '\\n'); else { ids.push(m.id); if (ids.length === 1) chunks = 0; } } });`;
     const transport = new StdioTransport({ command: process.execPath, args: ['-e', child], env: { PATH: process.env.PATH ?? '' } });
     const report = new Promise<{ chunks: number; ids: number[] }>((resolve) => {
       transport.onmessage = (m) => resolve((m as unknown as { params: { chunks: number; ids: number[] } }).params);
