@@ -105,7 +105,7 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
  * Fewer of Switchboard's layers, to see what each costs: the manager's SDK client alone
  * (`manager`), or the router with an allow-all hook and no policy or audit log (`router`).
  */
-export function layered(kind: 'manager' | 'router', server: EchoServer, pinned = false): Contender {
+function layered(kind: 'manager' | 'router', server: EchoServer, pinned = false): Contender {
   const manager = benchManager();
   const router = allowAllRouter(manager);
   return {
@@ -121,6 +121,20 @@ export function layered(kind: 'manager' | 'router', server: EchoServer, pinned =
       manager.dispose();
     },
   };
+}
+
+/** The contenders the diagnostic tools (instructions.ts, criticalPath.ts) pick by name, Switchboard's layers among them. */
+export const LAYERS = ['floor', 'sdk', 'manager', 'router', 'policy', 'switchboard'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** A contender by name: `policy` is Switchboard without the audit log; see `layered` for `manager` and `router`. */
+export function layerContender(kind: Layer, server: EchoServer, pinned = false): Contender {
+  switch (kind) {
+    case 'floor': return floor(pinned);
+    case 'sdk': return rawSdk(server, pinned);
+    case 'manager': case 'router': return layered(kind, server, pinned);
+    default: return switchboard(server, stdioConfig(server, pinned), kind !== 'policy');
+  }
 }
 
 /** The stdio config Switchboard runs an echo server with; `pinned` puts it on the server CPU (pinning.ts). */

@@ -6,7 +6,7 @@
  *
  *   node out/bench/criticalPath.js [echo|everything] [floor,sdk,manager,router,policy,switchboard] [rounds=6]
  *
- * What it showed here (docs/BENCHMARKS.md, "Why the stdio rows sit at 1.0"): the manager's
+ * What it showed here (docs/BENCHMARKS.md, "Why the stdio rows sit near 1.0"): the manager's
  * client path is about 4 µs shorter than the bare SDK's, and its round trip about as much
  * longer, so their sum, the period of the loop, is the same. The SDK server is still busy after
  * writing its response (its own post-response work), and a request that arrives sooner waits.
@@ -16,7 +16,7 @@
  * The hook tags every child process this process spawns, so run nothing else in it.
  */
 import { ChildProcess } from 'node:child_process';
-import { concurrent, floor, layered, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { concurrent, layerContender, LAYERS, sequential, STDIO_SERVERS, type Layer } from './callPath';
 import { pinSelf } from './pinning';
 import { figure } from './stats';
 
@@ -54,33 +54,21 @@ function hookChildren(): void {
   };
 }
 
-const KINDS = ['floor', 'sdk', 'manager', 'router', 'policy', 'switchboard'] as const;
-type Kind = (typeof KINDS)[number];
-
-function contender(kind: Kind, server: (typeof STDIO_SERVERS)[number]): Contender {
-  switch (kind) {
-    case 'floor': return floor(true);
-    case 'sdk': return rawSdk(server, true);
-    case 'manager': case 'router': return layered(kind, server, true);
-    default: return switchboard(server, stdioConfig(server, true), kind === 'switchboard');
-  }
-}
-
 const median = (values: number[]): number => figure(values).median;
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
 async function main(): Promise<void> {
   const [serverArg = 'echo', kindsArg = 'floor,sdk,manager,switchboard', roundsArg = '6'] = process.argv.slice(2);
   const server = STDIO_SERVERS[serverArg === 'everything' ? 1 : 0];
-  const kinds = kindsArg.split(',') as Kind[];
-  const unknown = kinds.filter((k) => !KINDS.includes(k));
-  if (unknown.length) throw new Error(`unknown contender ${unknown.join(', ')}; one of ${KINDS.join(', ')}`);
+  const kinds = kindsArg.split(',') as Layer[];
+  const unknown = kinds.filter((k) => !LAYERS.includes(k));
+  if (unknown.length) throw new Error(`unknown contender ${unknown.join(', ')}; one of ${LAYERS.join(', ')}`);
   hookChildren();
   const rows = kinds.map(() => ({ wall: [] as number[], critical: [] as number[], roundTrip: [] as number[], criticalMean: [] as number[], roundTripMean: [] as number[] }));
   pinSelf(true);
   try {
     for (let r = 0; r < Number(roundsArg); r++) {
-      const contenders = kinds.map((k) => contender(k, server));
+      const contenders = kinds.map((k) => layerContender(k, server, true));
       await Promise.all(contenders.map((c) => c.start()));
       try {
         for (const c of contenders) {

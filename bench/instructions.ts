@@ -18,17 +18,15 @@
  * process, not its server): the audit log's 50 ms batch holds a few lines instead of hundreds.
  */
 import { spawnSync } from 'node:child_process';
-import { concurrent, floor, layered, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { concurrent, layerContender, LAYERS, sequential, STDIO_SERVERS, type Contender, type Layer } from './callPath';
 
 const IN_FLIGHT = 32;
 const WARMUP = 2000;
 
 function contender(kind: string, server: string): Contender {
-  const s = STDIO_SERVERS[server === 'everything' ? 1 : 0];
-  if (kind === 'sdk') return rawSdk(s);
-  if (kind === 'floor') return floor();
-  if (kind === 'manager' || kind === 'router') return layered(kind, s);
-  return switchboard(s, stdioConfig(s), kind !== 'policy');
+  // Any other name is Switchboard with its audit log, as before the layers had names.
+  const layer = (LAYERS as readonly string[]).includes(kind) ? kind as Layer : 'switchboard';
+  return layerContender(layer, STDIO_SERVERS[server === 'everything' ? 1 : 0]);
 }
 
 /** The child: warm up, then make `calls` calls and exit. */
