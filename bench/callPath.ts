@@ -41,6 +41,8 @@ export interface Contender {
   start(): Promise<void>;
   call(text: string): Promise<void>;
   stop(): Promise<void>;
+  /** The server process's id while it runs, for its CPU time (timeSplit.ts). */
+  serverPid?(): number | undefined;
 }
 
 export const quiet: ServerLog = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, stderr: () => undefined, traceEnabled: () => false };
@@ -91,6 +93,7 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
       const out = await router!.call(name, { [server.arg]: text }, { origin: 'cli' });
       if (out.kind !== 'ok') throw new Error(`${name}: ${out.kind} ${'message' in out ? out.message : ''}`);
     },
+    serverPid: () => manager.connection('bench')?.pid,
     async stop() {
       router?.dispose();
       await manager.stopAll(1000);
@@ -152,6 +155,7 @@ export function rawSdk(server: EchoServer, pinned = false): Contender {
       const r = await client!.callTool({ name: server.tool, arguments: { [server.arg]: text } });
       if (r.isError) throw new Error('tool error');
     },
+    serverPid: () => (client?.transport as StdioClientTransport | undefined)?.pid ?? undefined,
     stop: async () => { await client?.close(); },
   };
 }
@@ -178,6 +182,7 @@ export function floor(pinned = false): Contender {
       await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'floor', version: '0' } });
     },
     call: (text) => request('tools/call', { name: 'echo', arguments: { text } }),
+    serverPid: () => child?.pid,
     async stop() {
       child?.stdin.end();
       await new Promise((r) => child?.once('exit', r));

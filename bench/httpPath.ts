@@ -24,8 +24,11 @@ export interface HttpEchoServer {
   tool: string;
   arg: string;
   /** Starts one server process; resolves with its endpoint URL once it accepts connections. */
-  start(): Promise<{ url: string; stop(): Promise<void> }>;
+  start(): Promise<RunningServer>;
 }
+
+/** A started server process: its endpoint, its process id, and how to stop it. */
+export interface RunningServer { url: string; pid?: number; stop(): Promise<void> }
 
 /** A free port on 127.0.0.1 (for servers that take theirs from the environment). */
 function freePort(): Promise<number> {
@@ -61,7 +64,7 @@ async function untilListening(port: number, child: ChildProcess, label: string):
 }
 
 /** One of our bench servers (they print `LISTENING <port>`). */
-function benchServer(script: string, args: string[], urlPath: string): () => Promise<{ url: string; stop(): Promise<void> }> {
+function benchServer(script: string, args: string[], urlPath: string): () => Promise<RunningServer> {
   return () => new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(REPO, 'out', 'bench', 'servers', script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
@@ -69,18 +72,18 @@ function benchServer(script: string, args: string[], urlPath: string): () => Pro
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const m = /LISTENING (\d+)/.exec(out);
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}${urlPath}`, stop: stopper(child) });
+      if (m) resolve({ url: `http://127.0.0.1:${m[1]}${urlPath}`, pid: child.pid, stop: stopper(child) });
     });
   });
 }
 
-function everything(kind: HttpKind): () => Promise<{ url: string; stop(): Promise<void> }> {
+function everything(kind: HttpKind): () => Promise<RunningServer> {
   return async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--require', path.join(REPO, 'test', 'fixtures', 'loopback.cjs'), EVERYTHING, kind === 'http' ? 'streamableHttp' : 'sse'],
       { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, PORT: String(port) } });
     await untilListening(port, child, 'server-everything');
-    return { url: `http://127.0.0.1:${port}${kind === 'http' ? '/mcp' : '/sse'}`, stop: stopper(child) };
+    return { url: `http://127.0.0.1:${port}${kind === 'http' ? '/mcp' : '/sse'}`, pid: child.pid, stop: stopper(child) };
   };
 }
 
@@ -94,18 +97,18 @@ export const HTTP_SERVERS: HttpEchoServer[] = [
 /** A contender that owns a fresh server process: started before it, stopped after it. */
 function withServer(server: HttpEchoServer, make: (url: string) => Contender): Contender {
   let inner: Contender | undefined;
-  let stop: (() => Promise<void>) | undefined;
+  let running: RunningServer | undefined;
   return {
     async start() {
-      const s = await server.start();
-      stop = s.stop;
-      inner = make(s.url);
+      running = await server.start();
+      inner = make(running.url);
       await inner.start();
     },
     call: (text) => inner!.call(text),
+    serverPid: () => running?.pid,
     async stop() {
       await inner?.stop();
-      await stop?.();
+      await running?.stop();
     },
   };
 }
@@ -135,7 +138,7 @@ export function rawSdkHttp(server: HttpEchoServer): Contender {
 
 /** The floor: one JSON-RPC request per `fetch` POST (keep-alive), a JSON body back. */
 export function floorHttp(): Contender {
-  let server: { url: string; stop(): Promise<void> } | undefined;
+  let server: RunningServer | undefined;
   let next = 0;
   const post = async (method: string, params: unknown) => {
     const res = await fetch(server!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: ++next, method, params }) });
@@ -147,6 +150,7 @@ export function floorHttp(): Contender {
       await post('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'floor', version: '0' } });
     },
     call: (text) => post('tools/call', { name: 'echo', arguments: { text } }),
+    serverPid: () => server?.pid,
     stop: async () => { await server?.stop(); },
   };
 }

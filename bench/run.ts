@@ -15,6 +15,7 @@ import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup
 import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
 import { PINNING, pinSelf } from './pinning';
 import { figure, pairedRatio, show } from './stats';
+import { connectionsOpened, httpFindings, processCpuNs, splitTable, sseParsing, stdioFindings, type PerContender, type SplitRow } from './timeSplit';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
@@ -37,7 +38,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
 const HTTP_WARMUP = Math.ceil(WARMUP / 10);
 const REPO = path.resolve(__dirname, '..', '..');
 
-interface Row { scenario: string; switchboard: number[]; sdk: number[]; floor: number[]; cpu?: { switchboard: number[]; sdk: number[]; floor: number[] } }
+/** A call-path row; the sequential ones also carry the client's CPU, the server's and the connections opened, per call. */
+interface Row extends PerContender { scenario: string; cpu?: PerContender; serverCpu?: PerContender; conns?: PerContender }
 
 const BLOCK = 100;
 const CONC_BLOCK = 500;
@@ -47,7 +49,7 @@ const CONC_BLOCK = 500;
  * blocks (100 sequential calls, or 500 with 32 in flight, from each in turn, in a rotating order), so
  * all of them meet the same moments of a noisy shared machine. Returns µs per call for each.
  */
-async function round(makers: (() => Contender)[], roundNo: number, warmup = WARMUP): Promise<{ seq: number[]; conc: number[]; cpu: number[] }> {
+async function round(makers: (() => Contender)[], roundNo: number, warmup = WARMUP): Promise<{ seq: number[]; conc: number[]; cpu: number[]; serverCpu: number[]; conns: number[] }> {
   const contenders = makers.map((make) => make());
   await Promise.all(contenders.map((c) => c.start()));
   try {
@@ -62,16 +64,25 @@ async function round(makers: (() => Contender)[], roundNo: number, warmup = WARM
     // This process's CPU time during each contender's sequential blocks: the client side's own
     // cost, which the machine's scheduling noise (that dominates wall time) barely touches.
     const cpu = contenders.map(() => 0);
+    // And the server process's CPU and the connections opened in the same blocks (timeSplit.ts):
+    // where the rest of a call's time goes. NaN where the server's CPU cannot be read.
+    const serverCpu = contenders.map(() => 0);
+    const conns = contenders.map(() => 0);
     const blocks = Math.ceil(CALLS / BLOCK);
     const concBlocks = Math.ceil(CALLS / CONC_BLOCK);
     // µs per call × calls = µs; summed per contender, divided back at the end.
     for (let b = 0; b < blocks; b++) {
       for (let k = 0; k < contenders.length; k++) {
         const i = (roundNo + b + k) % contenders.length;
+        const pid = contenders[i].serverPid?.();
+        const serverBefore = processCpuNs(pid) ?? NaN;
+        const connsBefore = connectionsOpened();
         const before = process.cpuUsage();
         seq[i] += await sequential(contenders[i], BLOCK) * BLOCK;
         const used = process.cpuUsage(before);
         cpu[i] += used.user + used.system;
+        conns[i] += connectionsOpened() - connsBefore;
+        serverCpu[i] += ((processCpuNs(pid) ?? NaN) - serverBefore) / 1000;
       }
     }
     for (let b = 0; b < concBlocks; b++) {
@@ -80,7 +91,8 @@ async function round(makers: (() => Contender)[], roundNo: number, warmup = WARM
         conc[i] += await concurrent(contenders[i], CONC_BLOCK, IN_FLIGHT) * CONC_BLOCK;
       }
     }
-    return { seq: seq.map((t) => t / (blocks * BLOCK)), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)), cpu: cpu.map((t) => t / (blocks * BLOCK)) };
+    const perCall = (t: number) => t / (blocks * BLOCK);
+    return { seq: seq.map(perCall), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)), cpu: cpu.map(perCall), serverCpu: serverCpu.map(perCall), conns: conns.map(perCall) };
   } finally {
     await Promise.all(contenders.map((c) => c.stop()));
   }
@@ -96,14 +108,21 @@ interface Scenario {
 async function callPath(scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const { label, rounds, warmup, contenders, pinned = false } of scenarios) {
-    const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, switchboard: [], sdk: [], floor: [], cpu: { switchboard: [], sdk: [], floor: [] } };
+    const none = (): PerContender => ({ switchboard: [], sdk: [], floor: [] });
+    const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, ...none(), cpu: none(), serverCpu: none(), conns: none() };
     const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
     const keys = ['switchboard', 'sdk', 'floor'] as const;
     pinSelf(pinned);
     try {
       for (let r = 0; r < rounds; r++) {
         const m = await round(contenders, r, warmup);
-        keys.forEach((key, i) => { seq[key].push(m.seq[i]); conc[key].push(m.conc[i]); seq.cpu![key].push(m.cpu[i]); });
+        keys.forEach((key, i) => {
+          seq[key].push(m.seq[i]);
+          conc[key].push(m.conc[i]);
+          seq.cpu![key].push(m.cpu[i]);
+          seq.serverCpu![key].push(m.serverCpu[i]);
+          seq.conns![key].push(m.conns[i]);
+        });
         process.stderr.write(`  ${label}: round ${r + 1}/${rounds}\n`);
       }
     } finally {
@@ -316,6 +335,8 @@ async function main(): Promise<void> {
   const start = !ONLY || 'start-up'.includes(ONLY) ? await startup() : undefined;
   const scaled = !ONLY || 'scale'.includes(ONLY) ? await scaleRounds() : undefined;
   const foot = !ONLY || 'footprint'.includes(ONLY) ? footprint() : undefined;
+  const sse = !ONLY || 'SSE parsing'.includes(ONLY) ? await sseParsing() : undefined;
+  const split = rows.flatMap((r): SplitRow[] => (r.cpu && r.serverCpu && r.conns ? [{ scenario: r.scenario, wall: r, cpu: r.cpu, serverCpu: r.serverCpu, conns: r.conns }] : []));
   const worst = Math.max(...rows.map((r) => pairedRatio(r.switchboard, r.sdk).median));
   const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as { version: string }).version;
   const doc = `# Benchmarks
@@ -346,6 +367,19 @@ taken during each contender's blocks: what Switchboard's layers cost on top of t
 includes the kernel's side of each pipe write, which wakes the server (10–40 µs of it in a CPU profile here).
 
 ${cpuTable(rows)}
+
+### Where a call's time goes
+
+The same sequential blocks split: this process's CPU (the client, with the kernel's side of what
+it sends), the server process's CPU (all its threads, from the scheduler's accounting in
+\`/proc\`), and the TCP connections the client opened (counted at \`net.Socket.connect\`, which
+Node's agents and \`fetch\` both go through). Medians over the rounds, µs per call.
+
+${splitTable(split)}
+
+${stdioFindings(split)}
+
+${httpFindings(split, sse)}
 
 ### Why the stdio rows sit near 1.0
 
@@ -413,6 +447,8 @@ worst ratio ${worst.toFixed(2)}
   fs.writeFileSync(path.join(REPO, 'docs', 'BENCHMARKS.md'), doc);
   console.log(table(rows));
   console.log(`\n${cpuTable(rows)}`);
+  console.log(`\n${splitTable(split)}`);
+  console.log(`\n${stdioFindings(split)}\n\n${httpFindings(split, sse)}`);
   console.log(`\n${hopTable(hops)}`);
   if (start) console.log(`\n${startupTable(start)}`);
   if (scaled) console.log(`\n${scaleTable(scaled)}`);
