@@ -7,15 +7,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { concurrent, floor, rawSdk, sequential, STDIO_SERVERS, stdioConfig, switchboard, type Contender } from './callPath';
+import { STDIO_SERVERS } from './callPath';
 import { footprint, type Footprint } from './footprint';
 import { straight, throughGateway } from './gatewayHop';
 import { CALL_SERVERS as SCALE_CALL_SERVERS, CALLS as SCALE_CALLS, namespacingAlone, scale, SERVERS as SCALE_SERVERS, TOOLS as SCALE_TOOLS, type ScaleFigures } from './scale';
 import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup';
-import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
-import { PINNING, pinSelf } from './pinning';
+import { HTTP_SERVERS } from './httpPath';
+import { PINNING } from './pinning';
 import { figure, pairedRatio, show } from './stats';
-import { connectionsOpened, httpFindings, processCpuNs, splitTable, sseParsing, stdioFindings, type PerContender, type SplitRow } from './timeSplit';
+import { inProcess, isolated, warnOnce, type ContenderSpec, type Runner } from './isolated';
+import { httpFindings, splitTable, sseParsing, stdioFindings, type PerContender, type SplitRow } from './timeSplit';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /**
@@ -49,103 +50,92 @@ const CONC_BLOCK = 500;
  * blocks (100 sequential calls, or 500 with 32 in flight, from each in turn, in a rotating order), so
  * all of them meet the same moments of a noisy shared machine. Returns µs per call for each.
  */
-async function round(makers: (() => Contender)[], roundNo: number, warmup = WARMUP): Promise<{ seq: number[]; conc: number[]; cpu: number[]; serverCpu: number[]; conns: number[] }> {
-  const contenders = makers.map((make) => make());
-  await Promise.all(contenders.map((c) => c.start()));
+async function round(makers: (() => Runner)[], roundNo: number, warmup = WARMUP): Promise<{ seq: number[]; conc: number[]; cpu: number[]; serverCpu: number[]; conns: number[] }> {
+  const runners = makers.map((make) => make());
+  await Promise.all(runners.map((c) => c.start()));
   try {
     // Warm both ways of calling, so what is measured is the steady state (optimized code on both
     // sides of the pipe), not how soon V8 gets round to compiling each contender's own code.
-    for (const c of contenders) {
-      await sequential(c, warmup);
-      await concurrent(c, warmup, IN_FLIGHT);
+    for (const c of runners) {
+      await c.sequentialBlock(warmup);
+      await c.concurrentBlock(warmup, IN_FLIGHT);
     }
-    const seq = contenders.map(() => 0);
-    const conc = contenders.map(() => 0);
-    // This process's CPU time during each contender's sequential blocks: the client side's own
-    // cost, which the machine's scheduling noise (that dominates wall time) barely touches.
-    const cpu = contenders.map(() => 0);
-    // And the server process's CPU and the connections opened in the same blocks (timeSplit.ts):
-    // where the rest of a call's time goes. NaN where the server's CPU cannot be read.
-    const serverCpu = contenders.map(() => 0);
-    const conns = contenders.map(() => 0);
+    // Per contender, summed over its sequential blocks: wall time; its client's CPU, which the
+    // machine's scheduling noise (that dominates wall time) barely touches; and its server's CPU and
+    // the connections opened (timeSplit.ts): where the rest of a call's time goes. µs per call × calls.
+    const zero = () => runners.map(() => 0);
+    const seq = zero();
+    const cpu = zero();
+    const serverCpu = zero();
+    const conns = zero();
+    const conc = zero();
     const blocks = Math.ceil(CALLS / BLOCK);
     const concBlocks = Math.ceil(CALLS / CONC_BLOCK);
-    // µs per call × calls = µs; summed per contender, divided back at the end.
     for (let b = 0; b < blocks; b++) {
-      for (let k = 0; k < contenders.length; k++) {
-        const i = (roundNo + b + k) % contenders.length;
-        const pid = contenders[i].serverPid?.();
-        const serverBefore = processCpuNs(pid) ?? NaN;
-        const connsBefore = connectionsOpened();
-        const before = process.cpuUsage();
-        seq[i] += await sequential(contenders[i], BLOCK) * BLOCK;
-        const used = process.cpuUsage(before);
-        cpu[i] += used.user + used.system;
-        conns[i] += connectionsOpened() - connsBefore;
-        serverCpu[i] += ((processCpuNs(pid) ?? NaN) - serverBefore) / 1000;
+      for (let k = 0; k < runners.length; k++) {
+        const i = (roundNo + b + k) % runners.length;
+        const f = await runners[i].sequentialBlock(BLOCK);
+        seq[i] += f.us * BLOCK;
+        cpu[i] += f.cpuUs * BLOCK;
+        serverCpu[i] += f.serverCpuUs * BLOCK;
+        conns[i] += f.conns * BLOCK;
       }
     }
     for (let b = 0; b < concBlocks; b++) {
-      for (let k = 0; k < contenders.length; k++) {
-        const i = (roundNo + b + k) % contenders.length;
-        conc[i] += await concurrent(contenders[i], CONC_BLOCK, IN_FLIGHT) * CONC_BLOCK;
+      for (let k = 0; k < runners.length; k++) {
+        const i = (roundNo + b + k) % runners.length;
+        conc[i] += await runners[i].concurrentBlock(CONC_BLOCK, IN_FLIGHT) * CONC_BLOCK;
       }
     }
     const perCall = (t: number) => t / (blocks * BLOCK);
     return { seq: seq.map(perCall), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)), cpu: cpu.map(perCall), serverCpu: serverCpu.map(perCall), conns: conns.map(perCall) };
   } finally {
-    await Promise.all(contenders.map((c) => c.stop()));
+    await Promise.all(runners.map((c) => c.stop()));
   }
 }
 
-/** A group of call-path scenarios: for each server, its three contenders. */
-interface Scenario {
-  label: string; rounds: number; warmup: number; contenders: [() => Contender, () => Contender, () => Contender];
-  /** This process on one CPU and the servers on another (pinning.ts says why). */
-  pinned?: boolean;
-}
+/** A group of call-path scenarios: for each server, its three contenders, each in a process of its own (isolated.ts). */
+interface Scenario { label: string; rounds: number; warmup: number; contenders: [() => Runner, () => Runner, () => Runner] }
 
 async function callPath(scenarios: Scenario[]): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const { label, rounds, warmup, contenders, pinned = false } of scenarios) {
+  for (const { label, rounds, warmup, contenders } of scenarios) {
     const none = (): PerContender => ({ switchboard: [], sdk: [], floor: [] });
     const seq: Row = { scenario: `${label}: ${CALLS} sequential calls`, ...none(), cpu: none(), serverCpu: none(), conns: none() };
-    const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, switchboard: [], sdk: [], floor: [] };
+    const conc: Row = { scenario: `${label}: ${CALLS} calls, ${IN_FLIGHT} in flight`, ...none() };
     const keys = ['switchboard', 'sdk', 'floor'] as const;
-    pinSelf(pinned);
-    try {
-      for (let r = 0; r < rounds; r++) {
-        const m = await round(contenders, r, warmup);
-        keys.forEach((key, i) => {
-          seq[key].push(m.seq[i]);
-          conc[key].push(m.conc[i]);
-          seq.cpu![key].push(m.cpu[i]);
-          seq.serverCpu![key].push(m.serverCpu[i]);
-          seq.conns![key].push(m.conns[i]);
-        });
-        process.stderr.write(`  ${label}: round ${r + 1}/${rounds}\n`);
-      }
-    } finally {
-      pinSelf(false);
+    for (let r = 0; r < rounds; r++) {
+      const m = await round(contenders, r, warmup);
+      keys.forEach((key, i) => {
+        seq[key].push(m.seq[i]);
+        conc[key].push(m.conc[i]);
+        seq.cpu![key].push(m.cpu[i]);
+        seq.serverCpu![key].push(m.serverCpu[i]);
+        seq.conns![key].push(m.conns[i]);
+      });
+      process.stderr.write(`  ${label}: round ${r + 1}/${rounds}\n`);
     }
     rows.push(seq, conc);
   }
   return rows;
 }
 
-const STDIO: Scenario[] = STDIO_SERVERS.map((server) => ({
+/** The three contenders of a call-path scenario, each to run in its own process; the stdio ones pinned (pinning.ts). */
+const isolatedTrio = (group: ContenderSpec['group'], server: number): Scenario['contenders'] =>
+  (['switchboard', 'sdk', 'floor'] as const).map((kind) => () => isolated({ group, kind, server, pinned: group === 'stdio' })) as Scenario['contenders'];
+
+const STDIO: Scenario[] = STDIO_SERVERS.map((server, i) => ({
   label: `stdio, ${server.label}`,
   rounds: STDIO_ROUNDS,
   warmup: WARMUP,
-  contenders: [() => switchboard(server, stdioConfig(server, true)), () => rawSdk(server, true), () => floor(true)],
-  pinned: true,
+  contenders: isolatedTrio('stdio', i),
 }));
 
-const HTTP: Scenario[] = HTTP_SERVERS.map((server) => ({
+const HTTP: Scenario[] = HTTP_SERVERS.map((server, i) => ({
   label: server.label,
   rounds: ROUNDS,
   warmup: HTTP_WARMUP,
-  contenders: [() => switchboardHttp(server), () => rawSdkHttp(server), floorHttp],
+  contenders: isolatedTrio('http', i),
 }));
 
 interface HopRow { scenario: string; sdk: number[]; light: number[]; straight: number[] }
@@ -156,7 +146,7 @@ async function gatewayHop(): Promise<HopRow[]> {
   for (const server of STDIO_SERVERS.filter((s) => !ONLY || `gateway, ${s.label}`.includes(ONLY))) {
     const row: HopRow = { scenario: `gateway → stdio ${server.label}: ${CALLS} sequential calls`, sdk: [], light: [], straight: [] };
     for (let r = 0; r < ROUNDS; r++) {
-      const m = await round([() => throughGateway(server, 'sdk'), () => throughGateway(server, 'light'), () => straight(server)], r);
+      const m = await round([() => inProcess(throughGateway(server, 'sdk')), () => inProcess(throughGateway(server, 'light')), () => inProcess(straight(server))], r);
       row.sdk.push(m.seq[0]);
       row.light.push(m.seq[1]);
       row.straight.push(m.seq[2]);
@@ -328,6 +318,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
+  warnOnce();
   const t0 = Date.now();
   process.stderr.write(`call path (${STDIO_ROUNDS} rounds for stdio, ${ROUNDS} for HTTP, × ${CALLS} calls)\n`);
   const rows = await callPath([...STDIO, ...HTTP].filter((s) => !ONLY || s.label.includes(ONLY)));
@@ -347,7 +338,10 @@ ${ROUNDS} rounds (${STDIO_ROUNDS} for the stdio call-path rows, ${STARTUP_ROUNDS
 after ${WARMUP} calls one by one and ${WARMUP} with ${IN_FLIGHT} in flight (${HTTP_WARMUP} each over HTTP),
 and each ratio is taken within a round, then its median and spread reported. Lower is better.
 Within a round the contenders run side by side, their calls interleaved in blocks of ${BLOCK}.
-${PINNING ? 'In the stdio call-path rows this process runs on one CPU and every server on another (`taskset`), the same for each\ncontender, so where the scheduler happens to put a round\'s processes does not decide its ratio (bench/pinning.ts).' : 'The stdio call-path rows ran unpinned (no `taskset` or one CPU): their spread includes where the scheduler put each process.'}
+In the call-path rows every contender (client) runs in a Node process of its own, as Switchboard
+does in an extension host: in one shared process, the company a contender kept moved its figure by
+up to 7 % (bench/isolated.ts).
+${PINNING ? 'In the stdio call-path rows each contender\'s main thread runs on one CPU and every server on another (`taskset`), the\nsame for each contender, so where the scheduler happens to put a round\'s processes does not decide its ratio (bench/pinning.ts).' : 'The stdio call-path rows ran unpinned (no `taskset` or one CPU): their spread includes where the scheduler put each process.'}
 
 ## Targets
 
@@ -362,7 +356,7 @@ process; floor = a hand-written newline-JSON client and echo server (no SDK on e
 
 ${table(rows)}
 
-The client side's own cost: CPU time of the benchmark process per sequential call (user + system),
+The client side's own cost: CPU time of the contender's process per sequential call (user + system),
 taken during each contender's blocks: what Switchboard's layers cost on top of the SDK's. It
 includes the kernel's side of each pipe write, which wakes the server (10–40 µs of it in a CPU profile here).
 
@@ -370,7 +364,7 @@ ${cpuTable(rows)}
 
 ### Where a call's time goes
 
-The same sequential blocks split: this process's CPU (the client, with the kernel's side of what
+The same sequential blocks split: the contender's process's CPU (the client, with the kernel's side of what
 it sends), the server process's CPU (all its threads, from the scheduler's accounting in
 \`/proc\`), and the TCP connections the client opened (counted at \`net.Socket.connect\`, which
 Node's agents and \`fetch\` both go through). Medians over the rounds, µs per call.
@@ -381,30 +375,31 @@ ${stdioFindings(split)}
 
 ${httpFindings(split, sse)}
 
-### Why the stdio rows sit near 1.0
+### What the stdio rows measure
 
-A sequential stdio call is a loop of two parts: the client's critical path (a response's bytes
-in → the next request written) and the round trip (that write → the next response's bytes: the
-server's work and both wake-ups). \`node out/bench/criticalPath.js\` measures both per contender.
-On 2026-12-02, echo fixture, medians over 6 rounds (µs per call, mean in brackets):
+A sequential stdio call is a ping-pong between two processes: the split above shows the client's
+CPU and the server's adding up to nearly the wall time, so a client that takes longer also leaves
+the server idle longer, and its wake-up (a halted virtual CPU here) costs both sides more. Layer by
+layer, each contender in its own process as above (2026-12-06, echo fixture, 8 rounds, medians, µs
+per call; ratios round by round):
 
-| contender | wall | client critical path | round trip |
-|---|---|---|---|
-| floor | 56.4 | 7.5 (9.3) | 39.0 (47.8) |
-| raw SDK | 147.6 | 26.5 (30.3) | 91.6 (116.3) |
-| Switchboard's manager alone | 142.0 | 22.9 (25.7) | 91.6 (115.9) |
-| Switchboard (router, policy, audit log) | 146.6 | 25.8 (29.7) | 92.4 (117.9) |
+| contender | wall | client CPU | wall / SDK | client CPU / SDK |
+|---|---|---|---|---|
+| raw SDK | 217.3 | 96.0 | 1 | 1 |
+| Switchboard's manager alone (our stdio transport under the SDK's Client) | 226.8 | 97.6 | 1.00 (0.98–1.07) | 1.01 (0.97–1.06) |
+| manager + router (schema guard, an allow-all hook) | 232.6 | 105.6 | 1.05 (1.00–1.11) | 1.10 (1.05–1.16) |
+| + policy with an allow rule | 233.6 | 109.6 | 1.05 (0.97–1.12) | 1.13 (1.08–1.20) |
+| + audit log (Switchboard as benchmarked) | 228.9 | 106.0 | 1.04 (0.98–1.11) | 1.12 (0.94–1.20) |
 
-The SDK server's round trip is three quarters of the call, and it keeps working after it has
-written a response: a request that comes sooner waits for it. In an earlier probe the manager's
-path was 4 µs shorter than the SDK's and its round trip about 3 µs longer, so the loop took the
-same time. What the client saves below that slack does not reach wall time. The stdio rows
-therefore measure whether Switchboard's layers stay inside the slack; they cannot show a faster
-client, the way the HTTP rows do. The echo fixture, the lightest server, leaves the least slack:
-its sequential row came out at 1.03 to 1.07 × in every run of 2026-12-02. There the router and its
-schema guard add about 2.5 µs to the critical path (criticalPath.js, \`manager,router\`; about 1 µs
-of it the guard) and the policy and audit log under 1 µs; the row without the audit log measured
-1.03 and 1.07 ×, with it 1.03 and 1.03 ×.
+The manager is level with the bare SDK. The router costs about 8 µs of client CPU a call there,
+where in a loop with no I/O (every call answered at once) it takes under 1 µs: after each wait
+on the server the call runs on cold caches, and what the router's path touches (its code, the
+schema guard's, the policy's) costs many times what it costs warm. Until 2026-12-06 the
+contenders ran in one process and shared their warm code: there these rows measured 1.00–1.07 ×
+depending on which contenders ran beside Switchboard, and the audit log's batch writes landed in
+whichever contender's block was running. Isolated, Switchboard's stdio rows sit 4–9 % over the
+SDK's: the target is missed until the router's path before the request and after the answer gets
+shorter.
 
 ## Gateway hop
 

@@ -1,6 +1,6 @@
 /**
  * Where a sequential call's time goes, per contender, taken around the same blocks as the
- * call-path rows: this process's CPU (the client), the server process's CPU, and the TCP
+ * call-path rows: the contender process's CPU (the client), the server process's CPU, and the TCP
  * connections this process opened. Wall time minus both CPUs is what neither process was running
  * for: waiting on the other's wake-up and the scheduler.
  *
@@ -120,7 +120,7 @@ const med = (values: number[], digits = 0): string => {
   return Number.isFinite(m) ? m.toFixed(digits) : '—';
 };
 
-/** A row per scenario and contender: µs per sequential call of wall time, this process's CPU and the server's, and connections opened. */
+/** A row per scenario and contender: µs per sequential call of wall time, the client's CPU and the server's, and connections opened. */
 export function splitTable(rows: SplitRow[]): string {
   const lines = [
     '| scenario | contender | wall | client CPU | server CPU | TCP connections opened per 1000 calls |',
