@@ -6,11 +6,11 @@
  *
  *   node out/bench/criticalPath.js [echo|everything] [floor,sdk,manager,router,policy,switchboard] [rounds=6]
  *
- * What it showed here (docs/BENCHMARKS.md, "Why the stdio rows sit near 1.0"): the manager's
- * client path is about 4 µs shorter than the bare SDK's, and its round trip about as much
- * longer, so their sum, the period of the loop, is the same. The SDK server is still busy after
- * writing its response (its own post-response work), and a request that arrives sooner waits.
- * Client work below that slack does not show in wall time.
+ * Its contenders share this process, so each runs on code the others warmed: a figure here is
+ * a split of one contender's loop, not a verdict between contenders (the benchmark's call-path
+ * rows run each in a process of its own, isolated.ts, for that). On 2026-12-02 it showed the
+ * manager's client path about 4 µs shorter than the bare SDK's, and the router's about 2.5 µs longer
+ * than the manager's.
  *
  * Contenders are pinned as in the benchmark (pinning.ts) and interleaved in blocks of 100 calls.
  * The hook tags every child process this process spawns, so run nothing else in it.

@@ -14,7 +14,7 @@
  * client's CPU, its server's CPU, connections opened) is taken inside the contender's process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { concurrent, layerContender, sequential, STDIO_SERVERS, type Contender } from './callPath';
+import { concurrent, layerContender, sequential, STDIO_SERVERS, type Contender, type Layer } from './callPath';
 import { floorHttp, HTTP_SERVERS, rawSdkHttp, switchboardHttp } from './httpPath';
 import { pinSelf } from './pinning';
 import { connectionsOpened, processCpuNs } from './timeSplit';
@@ -31,8 +31,13 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
-/** A contender the child can build from plain data: one of the call-path rows' three. */
-export interface ContenderSpec { group: 'stdio' | 'http'; kind: 'switchboard' | 'sdk' | 'floor'; server: number; pinned: boolean }
+/**
+ * A contender the child can build from plain data: one of the call-path rows' three, or over
+ * stdio any of Switchboard's layers (callPath.ts `LAYERS`, for layers.ts).
+ */
+export type ContenderSpec =
+  | { group: 'stdio'; kind: Layer; server: number; pinned: boolean }
+  | { group: 'http'; kind: 'switchboard' | 'sdk' | 'floor'; server: number; pinned: boolean };
 
 /** Runs a contender here, measuring each block from this process. */
 export function inProcess(c: Contender): Runner {

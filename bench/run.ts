@@ -122,7 +122,7 @@ async function callPath(scenarios: Scenario[]): Promise<Row[]> {
 
 /** The three contenders of a call-path scenario, each to run in its own process; the stdio ones pinned (pinning.ts). */
 const isolatedTrio = (group: ContenderSpec['group'], server: number): Scenario['contenders'] =>
-  (['switchboard', 'sdk', 'floor'] as const).map((kind) => () => isolated({ group, kind, server, pinned: group === 'stdio' })) as Scenario['contenders'];
+  (['switchboard', 'sdk', 'floor'] as const).map((kind) => () => isolated(group === 'stdio' ? { group, kind, server, pinned: true } : { group, kind, server, pinned: false })) as Scenario['contenders'];
 
 const STDIO: Scenario[] = STDIO_SERVERS.map((server, i) => ({
   label: `stdio, ${server.label}`,
@@ -381,26 +381,27 @@ ${httpFindings(split, sse)}
 A sequential stdio call is a ping-pong between two processes: the split above shows the client's
 CPU and the server's adding up to nearly the wall time, so a client that takes longer also leaves
 the server idle longer, and its wake-up (a halted virtual CPU here) costs both sides more. Layer by
-layer, each contender in its own process as above (2026-12-06, echo fixture, 8 rounds, medians, µs
-per call; ratios round by round):
+layer, each contender in its own process as above (\`node out/bench/layers.js\`, 2026-12-06, echo
+fixture, 10 rounds, medians, µs per call; ratios round by round, with their spread):
 
 | contender | wall | client CPU | wall / SDK | client CPU / SDK |
 |---|---|---|---|---|
-| raw SDK | 217.3 | 96.0 | 1 | 1 |
-| Switchboard's manager alone (our stdio transport under the SDK's Client) | 226.8 | 97.6 | 1.00 (0.98–1.07) | 1.01 (0.97–1.06) |
-| manager + router (schema guard, an allow-all hook) | 232.6 | 105.6 | 1.05 (1.00–1.11) | 1.10 (1.05–1.16) |
-| + policy with an allow rule | 233.6 | 109.6 | 1.05 (0.97–1.12) | 1.13 (1.08–1.20) |
-| + audit log (Switchboard as benchmarked) | 228.9 | 106.0 | 1.04 (0.98–1.11) | 1.12 (0.94–1.20) |
+| raw SDK | 275.3 | 109.9 | 1 | 1 |
+| Switchboard's manager alone (our stdio transport under the SDK's Client) | 273.5 | 112.0 | 1.01 × (0.91–1.08) | 1.01 × (0.95–1.13) |
+| manager + router (schema guard, an allow-all hook) | 273.3 | 119.9 | 1.03 × (0.99–1.10) | 1.10 × (1.07–1.25) |
+| + policy with an allow rule | 277.0 | 123.9 | 1.03 × (0.98–1.12) | 1.14 × (1.02–1.28) |
+| + audit log (Switchboard as benchmarked) | 262.4 | 117.8 | 1.00 × (0.91–1.12) | 1.09 × (0.96–1.17) |
 
-The manager is level with the bare SDK. The router costs about 8 µs of client CPU a call there,
-where in a loop with no I/O (every call answered at once) it takes under 1 µs: after each wait
-on the server the call runs on cold caches, and what the router's path touches (its code, the
-schema guard's, the policy's) costs many times what it costs warm. Until 2026-12-06 the
-contenders ran in one process and shared their warm code: there these rows measured 1.00–1.07 ×
-depending on which contenders ran beside Switchboard, and the audit log's batch writes landed in
-whichever contender's block was running. Isolated, Switchboard's stdio rows sit 4–9 % over the
-SDK's: the target is missed until the router's path before the request and after the answer gets
-shorter.
+The manager is level with the bare SDK. The router adds about 8 µs of client CPU a call and the
+policy a few more, where in a loop with no I/O (every call answered at once) the router takes under
+1 µs: after each wait on the server the call runs on cold caches, and what the router's path
+touches (its code, the schema guard's, the policy's) costs many times what it costs warm. In wall
+time that comes out 0–9 % over the SDK from one run to the next, around the rows' 1.05 line.
+Until 2026-12-06 the contenders ran in one process and shared their warm code: there the echo
+row measured 1.00 × beside three Switchboard-like contenders and 1.04–1.07 × beside the SDK and the
+floor alone, and the audit log's batch writes landed in whichever contender's block was running.
+What would move these rows: a shorter router path before the request goes out and after its
+answer comes in.
 
 ## Gateway hop
 

@@ -1,0 +1,61 @@
+/**
+ * What each of Switchboard's layers costs on a sequential stdio call, each contender in a process
+ * of its own (isolated.ts), pinned and interleaved as in the benchmark: wall time and client CPU
+ * per call, and both as ratios to the bare SDK taken round by round. Not part of `npm run bench`:
+ * the figures behind its section "What the stdio rows measure".
+ *
+ *   node out/bench/layers.js [echo|everything] [sdk,manager,router,policy,switchboard] [rounds=8]
+ *
+ * `manager` is our stdio transport under the SDK's Client; `router` adds the router and its schema
+ * guard with an allow-all hook; `policy` the permission policy with an allow rule; `switchboard`
+ * the audit log too.
+ */
+import { LAYERS, STDIO_SERVERS, type Layer } from './callPath';
+import { isolated } from './isolated';
+import { figure, pairedRatio, show } from './stats';
+
+const BLOCKS = 20;
+const BLOCK = 100;
+const WARMUP = 2000;
+
+async function main(): Promise<void> {
+  const [serverArg = 'echo', kindsArg = 'sdk,manager,router,policy,switchboard', roundsArg = '8'] = process.argv.slice(2);
+  const server = serverArg === 'everything' ? 1 : 0;
+  const kinds = kindsArg.split(',') as Layer[];
+  const unknown = kinds.filter((k) => !LAYERS.includes(k));
+  if (unknown.length || !kinds.includes('sdk')) throw new Error(`contenders are ${LAYERS.join(', ')}, sdk among them`);
+  const wall = kinds.map(() => [] as number[]);
+  const cpu = kinds.map(() => [] as number[]);
+  for (let r = 0; r < Number(roundsArg); r++) {
+    const runners = kinds.map((kind) => isolated({ group: 'stdio', kind, server, pinned: true }));
+    await Promise.all(runners.map((c) => c.start()));
+    try {
+      for (const c of runners) {
+        await c.sequentialBlock(WARMUP);
+        await c.concurrentBlock(WARMUP, 32);
+      }
+      const w = kinds.map(() => 0);
+      const u = kinds.map(() => 0);
+      for (let b = 0; b < BLOCKS; b++) {
+        for (let k = 0; k < runners.length; k++) {
+          const i = (r + b + k) % runners.length;
+          const f = await runners[i].sequentialBlock(BLOCK);
+          w[i] += f.us / BLOCKS;
+          u[i] += f.cpuUs / BLOCKS;
+        }
+      }
+      kinds.forEach((_, i) => { wall[i].push(w[i]); cpu[i].push(u[i]); });
+    } finally {
+      await Promise.all(runners.map((c) => c.stop()));
+    }
+    process.stderr.write(`  round ${r + 1}/${roundsArg}\n`);
+  }
+  const sdk = kinds.indexOf('sdk');
+  console.log(`${STDIO_SERVERS[server].label}, sequential calls, each contender in its own process: medians over rounds, µs per call`);
+  console.log('| contender | wall | client CPU | wall / SDK | client CPU / SDK |\n|---|---|---|---|---|');
+  kinds.forEach((k, i) => {
+    console.log(`| ${k} | ${figure(wall[i]).median.toFixed(1)} | ${figure(cpu[i]).median.toFixed(1)} | ${show(pairedRatio(wall[i], wall[sdk]), '×', 2)} | ${show(pairedRatio(cpu[i], cpu[sdk]), '×', 2)} |`);
+  });
+}
+
+main().catch((e: unknown) => { console.error(e); process.exitCode = 1; });
