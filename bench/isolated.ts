@@ -67,12 +67,20 @@ type Reply = { id: number; result?: unknown; error?: string };
 /** Runs a contender in a child process of its own (this file, forked). */
 export function isolated(spec: ContenderSpec): Runner {
   let child: ChildProcess | undefined;
+  /** Why the child can take no more orders, once it has exited or its channel failed. */
+  let gone: Error | undefined;
   let next = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const end = (why: Error) => {
+    gone ??= why;
+    for (const w of waiting.values()) w.reject(gone);
+    waiting.clear();
+  };
   const ask = <T>(request: Order): Promise<T> => new Promise((resolve, reject) => {
+    if (gone || !child) return reject(gone ?? new Error('not started'));
     const id = ++next;
     waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    child!.send({ ...request, id });
+    child.send({ ...request, id });
   });
   return {
     async start() {
@@ -83,16 +91,14 @@ export function isolated(spec: ContenderSpec): Runner {
         if (m.error !== undefined) w?.reject(new Error(m.error));
         else w?.resolve(m.result);
       });
-      child.once('exit', (code) => {
-        for (const w of waiting.values()) w.reject(new Error(`the ${spec.kind} contender's process exited with ${code}`));
-        waiting.clear();
-      });
+      child.on('error', (e) => end(e));
+      child.once('exit', (code, signal) => end(new Error(`the ${spec.kind} contender's process exited (${code ?? signal})`)));
       await ask({ op: 'start' });
     },
     sequentialBlock: (n) => ask<BlockFigures>({ op: 'seq', n }),
     concurrentBlock: (n, inFlight) => ask<number>({ op: 'conc', n, inFlight }),
     async stop() {
-      if (!child) return;
+      if (!child || gone) return;
       const exited = new Promise((r) => child!.once('exit', r));
       await ask({ op: 'stop' });
       child.disconnect();
@@ -129,9 +135,11 @@ function serve(spec: ContenderSpec): void {
   warnOnce();
   // The benchmark went away (done, or killed): nothing here may outlive it.
   process.once('disconnect', () => process.exit(0));
-  const runner = inProcess(build(spec));
+  // Built on the first order, so a contender that cannot be built answers it with the reason.
+  let runner: Runner | undefined;
   process.on('message', (m: Request) => {
     const run = async (): Promise<unknown> => {
+      runner ??= inProcess(build(spec));
       switch (m.op) {
         case 'start':
           if (spec.pinned) pinSelf(true);
