@@ -118,6 +118,7 @@ function layered(kind: 'manager' | 'router', server: EchoServer, pinned = false)
       if (kind === 'manager') await manager.connection('bench')!.client!.callTool({ name: server.tool, arguments: args });
       else if ((await router.call(`bench_${server.tool}`, args, { origin: 'cli' })).kind !== 'ok') throw new Error('call failed');
     },
+    serverPid: () => manager.connection('bench')?.pid,
     async stop() {
       router.dispose();
       await manager.stopAll(1000);

@@ -1,6 +1,6 @@
 /**
  * What each of Switchboard's layers costs on a sequential stdio call, each contender in a process
- * of its own (isolated.ts), pinned and interleaved as in the benchmark: wall time and client CPU
+ * of its own (isolated.ts), pinned and interleaved as in the benchmark: wall time, client and server CPU
  * per call, and both as ratios to the bare SDK taken round by round. Not part of `npm run bench`:
  * the figures behind its section "What the stdio rows measure".
  *
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   if (unknown.length || !kinds.includes('sdk')) throw new Error(`contenders are ${LAYERS.join(', ')}, sdk among them`);
   const wall = kinds.map(() => [] as number[]);
   const cpu = kinds.map(() => [] as number[]);
+  const serverCpu = kinds.map(() => [] as number[]);
   for (let r = 0; r < Number(roundsArg); r++) {
     const runners = kinds.map((kind) => isolated({ group: 'stdio', kind, server, pinned: true }));
     await Promise.all(runners.map((c) => c.start()));
@@ -36,15 +37,17 @@ async function main(): Promise<void> {
       }
       const w = kinds.map(() => 0);
       const u = kinds.map(() => 0);
+      const v = kinds.map(() => 0);
       for (let b = 0; b < BLOCKS; b++) {
         for (let k = 0; k < runners.length; k++) {
           const i = (r + b + k) % runners.length;
           const f = await runners[i].sequentialBlock(BLOCK);
           w[i] += f.us / BLOCKS;
           u[i] += f.cpuUs / BLOCKS;
+          v[i] += f.serverCpuUs / BLOCKS;
         }
       }
-      kinds.forEach((_, i) => { wall[i].push(w[i]); cpu[i].push(u[i]); });
+      kinds.forEach((_, i) => { wall[i].push(w[i]); cpu[i].push(u[i]); serverCpu[i].push(v[i]); });
     } finally {
       await Promise.all(runners.map((c) => c.stop()));
     }
@@ -52,9 +55,11 @@ async function main(): Promise<void> {
   }
   const sdk = kinds.indexOf('sdk');
   console.log(`${STDIO_SERVERS[server].label}, sequential calls, each contender in its own process: medians over rounds, µs per call`);
-  console.log('| contender | wall | client CPU | wall / SDK | client CPU / SDK |\n|---|---|---|---|---|');
+  console.log('| contender | wall | client CPU | server CPU | wall / SDK | client CPU / SDK | server CPU / SDK |\n|---|---|---|---|---|---|---|');
   kinds.forEach((k, i) => {
-    console.log(`| ${k} | ${figure(wall[i]).median.toFixed(1)} | ${figure(cpu[i]).median.toFixed(1)} | ${show(pairedRatio(wall[i], wall[sdk]), '×', 2)} | ${show(pairedRatio(cpu[i], cpu[sdk]), '×', 2)} |`);
+    const m = (values: number[]) => figure(values).median.toFixed(1);
+    const r = (values: number[][]) => show(pairedRatio(values[i], values[sdk]), '×', 2);
+    console.log(`| ${k} | ${m(wall[i])} | ${m(cpu[i])} | ${m(serverCpu[i])} | ${r(wall)} | ${r(cpu)} | ${r(serverCpu)} |`);
   });
 }
 
