@@ -31,6 +31,72 @@ export interface Runner {
   stop(): Promise<void>;
 }
 
+export interface RoundSettings {
+  /** Sequential calls measured per contender, in blocks of `block`. */
+  calls: number;
+  /** Calls with `inFlight` at once measured per contender, in blocks of 500 (0: none). */
+  concCalls: number;
+  /** Calls each contender makes one by one and then `inFlight` at a time before anything is measured. */
+  warmup: number;
+  inFlight: number;
+  block: number;
+}
+
+/** Per contender, per call: sequential wall µs, with-calls-in-flight wall µs, client CPU µs, server CPU µs, connections. */
+export interface RoundFigures { seq: number[]; conc: number[]; cpu: number[]; serverCpu: number[]; conns: number[] }
+
+const CONC_BLOCK = 500;
+
+/**
+ * One round: every contender started afresh and warmed up, then their calls run in interleaved
+ * blocks (sequential ones, then ones with calls in flight, from each in turn, in an order that
+ * rotates with the round and the block), so all of them meet the same moments of a noisy shared
+ * machine.
+ */
+export async function interleavedRound(makers: (() => Runner)[], roundNo: number, s: RoundSettings): Promise<RoundFigures> {
+  const runners = makers.map((make) => make());
+  await Promise.all(runners.map((c) => c.start()));
+  try {
+    // Warm both ways of calling, so what is measured is the steady state (optimized code on both
+    // sides of the pipe), not how soon V8 gets round to compiling each contender's own code.
+    for (const c of runners) {
+      await c.sequentialBlock(s.warmup);
+      await c.concurrentBlock(s.warmup, s.inFlight);
+    }
+    // Per contender, summed over its sequential blocks: wall time; its client's CPU, which the
+    // machine's scheduling noise (that dominates wall time) barely touches; and its server's CPU and
+    // the connections opened (timeSplit.ts): where the rest of a call's time goes. µs per call × calls.
+    const zero = () => runners.map(() => 0);
+    const seq = zero();
+    const cpu = zero();
+    const serverCpu = zero();
+    const conns = zero();
+    const conc = zero();
+    const blocks = Math.ceil(s.calls / s.block);
+    const concBlocks = Math.ceil(s.concCalls / CONC_BLOCK);
+    for (let b = 0; b < blocks; b++) {
+      for (let k = 0; k < runners.length; k++) {
+        const i = (roundNo + b + k) % runners.length;
+        const f = await runners[i].sequentialBlock(s.block);
+        seq[i] += f.us * s.block;
+        cpu[i] += f.cpuUs * s.block;
+        serverCpu[i] += f.serverCpuUs * s.block;
+        conns[i] += f.conns * s.block;
+      }
+    }
+    for (let b = 0; b < concBlocks; b++) {
+      for (let k = 0; k < runners.length; k++) {
+        const i = (roundNo + b + k) % runners.length;
+        conc[i] += await runners[i].concurrentBlock(CONC_BLOCK, s.inFlight) * CONC_BLOCK;
+      }
+    }
+    const perCall = (t: number) => t / (blocks * s.block);
+    return { seq: seq.map(perCall), conc: conc.map((t) => t / Math.max(1, concBlocks * CONC_BLOCK)), cpu: cpu.map(perCall), serverCpu: serverCpu.map(perCall), conns: conns.map(perCall) };
+  } finally {
+    await Promise.all(runners.map((c) => c.stop()));
+  }
+}
+
 /**
  * A contender the child can build from plain data: one of the call-path rows' three, or over
  * stdio any of Switchboard's layers (callPath.ts `LAYERS`, for layers.ts).

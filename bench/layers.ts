@@ -11,12 +11,11 @@
  * the audit log too.
  */
 import { LAYERS, STDIO_SERVERS, type Layer } from './callPath';
-import { isolated } from './isolated';
+import { interleavedRound, isolated } from './isolated';
 import { figure, pairedRatio, show } from './stats';
 
-const BLOCKS = 20;
-const BLOCK = 100;
-const WARMUP = 2000;
+/** Sequential calls measured per contender and round, as in the benchmark; as many before, to warm up. */
+const CALLS = 2000;
 
 async function main(): Promise<void> {
   const [serverArg = 'echo', kindsArg = 'sdk,manager,router,policy,switchboard', roundsArg = '8'] = process.argv.slice(2);
@@ -28,29 +27,9 @@ async function main(): Promise<void> {
   const cpu = kinds.map(() => [] as number[]);
   const serverCpu = kinds.map(() => [] as number[]);
   for (let r = 0; r < Number(roundsArg); r++) {
-    const runners = kinds.map((kind) => isolated({ group: 'stdio', kind, server, pinned: true }));
-    await Promise.all(runners.map((c) => c.start()));
-    try {
-      for (const c of runners) {
-        await c.sequentialBlock(WARMUP);
-        await c.concurrentBlock(WARMUP, 32);
-      }
-      const w = kinds.map(() => 0);
-      const u = kinds.map(() => 0);
-      const v = kinds.map(() => 0);
-      for (let b = 0; b < BLOCKS; b++) {
-        for (let k = 0; k < runners.length; k++) {
-          const i = (r + b + k) % runners.length;
-          const f = await runners[i].sequentialBlock(BLOCK);
-          w[i] += f.us / BLOCKS;
-          u[i] += f.cpuUs / BLOCKS;
-          v[i] += f.serverCpuUs / BLOCKS;
-        }
-      }
-      kinds.forEach((_, i) => { wall[i].push(w[i]); cpu[i].push(u[i]); serverCpu[i].push(v[i]); });
-    } finally {
-      await Promise.all(runners.map((c) => c.stop()));
-    }
+    const makers = kinds.map((kind) => () => isolated({ group: 'stdio', kind, server, pinned: true }));
+    const m = await interleavedRound(makers, r, { calls: CALLS, concCalls: 0, warmup: CALLS, inFlight: 32, block: 100 });
+    kinds.forEach((_, i) => { wall[i].push(m.seq[i]); cpu[i].push(m.cpu[i]); serverCpu[i].push(m.serverCpu[i]); });
     process.stderr.write(`  round ${r + 1}/${roundsArg}\n`);
   }
   const sdk = kinds.indexOf('sdk');

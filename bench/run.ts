@@ -15,7 +15,7 @@ import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup
 import { HTTP_SERVERS } from './httpPath';
 import { PINNING } from './pinning';
 import { figure, pairedRatio, show } from './stats';
-import { inProcess, isolated, warnOnce, type ContenderSpec, type Runner } from './isolated';
+import { inProcess, interleavedRound, isolated, warnOnce, type ContenderSpec, type Runner } from './isolated';
 import { httpFindings, splitTable, sseParsing, stdioFindings, type PerContender, type SplitRow } from './timeSplit';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -43,56 +43,10 @@ const REPO = path.resolve(__dirname, '..', '..');
 interface Row extends PerContender { scenario: string; cpu?: PerContender; serverCpu?: PerContender; conns?: PerContender }
 
 const BLOCK = 100;
-const CONC_BLOCK = 500;
 
-/**
- * One round: every contender started afresh and warmed up, then their calls run in interleaved
- * blocks (100 sequential calls, or 500 with 32 in flight, from each in turn, in a rotating order), so
- * all of them meet the same moments of a noisy shared machine. Returns µs per call for each.
- */
-async function round(makers: (() => Runner)[], roundNo: number, warmup = WARMUP): Promise<{ seq: number[]; conc: number[]; cpu: number[]; serverCpu: number[]; conns: number[] }> {
-  const runners = makers.map((make) => make());
-  await Promise.all(runners.map((c) => c.start()));
-  try {
-    // Warm both ways of calling, so what is measured is the steady state (optimized code on both
-    // sides of the pipe), not how soon V8 gets round to compiling each contender's own code.
-    for (const c of runners) {
-      await c.sequentialBlock(warmup);
-      await c.concurrentBlock(warmup, IN_FLIGHT);
-    }
-    // Per contender, summed over its sequential blocks: wall time; its client's CPU, which the
-    // machine's scheduling noise (that dominates wall time) barely touches; and its server's CPU and
-    // the connections opened (timeSplit.ts): where the rest of a call's time goes. µs per call × calls.
-    const zero = () => runners.map(() => 0);
-    const seq = zero();
-    const cpu = zero();
-    const serverCpu = zero();
-    const conns = zero();
-    const conc = zero();
-    const blocks = Math.ceil(CALLS / BLOCK);
-    const concBlocks = Math.ceil(CALLS / CONC_BLOCK);
-    for (let b = 0; b < blocks; b++) {
-      for (let k = 0; k < runners.length; k++) {
-        const i = (roundNo + b + k) % runners.length;
-        const f = await runners[i].sequentialBlock(BLOCK);
-        seq[i] += f.us * BLOCK;
-        cpu[i] += f.cpuUs * BLOCK;
-        serverCpu[i] += f.serverCpuUs * BLOCK;
-        conns[i] += f.conns * BLOCK;
-      }
-    }
-    for (let b = 0; b < concBlocks; b++) {
-      for (let k = 0; k < runners.length; k++) {
-        const i = (roundNo + b + k) % runners.length;
-        conc[i] += await runners[i].concurrentBlock(CONC_BLOCK, IN_FLIGHT) * CONC_BLOCK;
-      }
-    }
-    const perCall = (t: number) => t / (blocks * BLOCK);
-    return { seq: seq.map(perCall), conc: conc.map((t) => t / (concBlocks * CONC_BLOCK)), cpu: cpu.map(perCall), serverCpu: serverCpu.map(perCall), conns: conns.map(perCall) };
-  } finally {
-    await Promise.all(runners.map((c) => c.stop()));
-  }
-}
+/** One round of call-path or gateway contenders with this run's settings (isolated.ts `interleavedRound`). */
+const round = (makers: (() => Runner)[], roundNo: number, warmup = WARMUP) =>
+  interleavedRound(makers, roundNo, { calls: CALLS, concCalls: CALLS, warmup, inFlight: IN_FLIGHT, block: BLOCK });
 
 /** A group of call-path scenarios: for each server, its three contenders, each in a process of its own (isolated.ts). */
 interface Scenario { label: string; rounds: number; warmup: number; contenders: [() => Runner, () => Runner, () => Runner] }
