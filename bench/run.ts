@@ -14,7 +14,7 @@ import { CALL_SERVERS as SCALE_CALL_SERVERS, CALLS as SCALE_CALLS, namespacingAl
 import { laterWindow, sdkStart, SERVER_COUNT, switchboardStart } from './startup';
 import { HTTP_SERVERS } from './httpPath';
 import { PINNING } from './pinning';
-import { figure, pairedRatio, show } from './stats';
+import { figure, pairedDiff, pairedRatio, show } from './stats';
 import { inProcess, interleavedRound, isolated, warnOnce, type ContenderSpec, type Runner } from './isolated';
 import { httpFindings, splitTable, sseParsing, stdioFindings, type PerContender, type SplitRow } from './timeSplit';
 
@@ -239,8 +239,6 @@ function targetsTable(list: Target[]): string {
     ...list.map((t) => `| ${t.what} | ${t.value} | ${t.met ? 'met' : '**missed**'} |`)].join('\n');
 }
 
-/** Per-round differences (same round, same load), then their median and spread. */
-const pairedDiff = (a: readonly number[], b: readonly number[]) => figure(a.map((v, i) => v - b[i]));
 
 function hopTable(rows: HopRow[]): string {
   const lines = [

@@ -19,5 +19,10 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): Figure 
   return figure(a.map((v, i) => v / b[i]));
 }
 
+/** Differences taken round by round (same round, same load), then their median and spread. */
+export function pairedDiff(a: readonly number[], b: readonly number[]): Figure {
+  return figure(a.map((v, i) => v - b[i]));
+}
+
 /** Milliseconds since `t0` (a `process.hrtime.bigint()`). */
 export const msSince = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;

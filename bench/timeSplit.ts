@@ -1,8 +1,7 @@
 /**
  * Where a sequential call's time goes, per contender, taken around the same blocks as the
  * call-path rows: the contender process's CPU (the client), the server process's CPU, and the TCP
- * connections this process opened. Wall time minus both CPUs is what neither process was running
- * for: waiting on the other's wake-up and the scheduler.
+ * connections the contender opened.
  *
  * The issue's question for Streamable HTTP ("the SDK's round trip is 4.8 ms against 0.9 ms for a
  * plain HTTP round trip: client or server, connection setup, SSE parsing?") is answered by these
@@ -12,7 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { createParser } from 'eventsource-parser';
-import { figure, type Figure } from './stats';
+import { figure, pairedDiff, type Figure } from './stats';
 
 // The SDK's Streamable HTTP client parses with this. Its subpath export has no types under our
 // module resolution, so the type comes from the file behind it.
@@ -114,11 +113,11 @@ export interface SplitRow { scenario: string; wall: PerContender; cpu: PerConten
 
 const CONTENDERS = [['switchboard', 'Switchboard'], ['sdk', 'raw SDK'], ['floor', 'floor']] as const;
 
-/** Median of per-round values, with a dash where a figure could not be taken (NaN). */
-const med = (values: number[], digits = 0): string => {
-  const m = figure(values).median;
-  return Number.isFinite(m) ? m.toFixed(digits) : '—';
-};
+/** The median of per-round values. */
+const m = (values: number[]): number => figure(values).median;
+
+/** The median as text, with a dash where a figure could not be taken (NaN). */
+const med = (values: number[], digits = 0): string => (Number.isFinite(m(values)) ? m(values).toFixed(digits) : '—');
 
 /** A row per scenario and contender: µs per sequential call of wall time, the client's CPU and the server's, and connections opened. */
 export function splitTable(rows: SplitRow[]): string {
@@ -140,8 +139,7 @@ export function splitTable(rows: SplitRow[]): string {
  */
 export function stdioFindings(rows: SplitRow[]): string {
   const r = rows.find((x) => x.scenario.startsWith('stdio, echo fixture') && x.scenario.includes('sequential'));
-  if (!r || !Number.isFinite(figure(r.serverCpu.sdk).median)) return '';
-  const m = (values: number[]) => figure(values).median;
+  if (!r || !Number.isFinite(m(r.serverCpu.sdk))) return '';
   const sum = (key: keyof PerContender) => m(r.cpu[key]) + m(r.serverCpu[key]);
   const share = (key: keyof PerContender) => `${((m(r.serverCpu[key]) / m(r.wall[key])) * 100).toFixed(0)} %`;
   const idle = 1 - sum('sdk') / m(r.wall.sdk);
@@ -173,7 +171,6 @@ export function httpFindings(rows: SplitRow[], sse: SseParsing | undefined): str
   const http = row('Streamable HTTP, echo fixture');
   const legacy = row('legacy SSE, echo fixture');
   if (!http) return '';
-  const m = (values: number[]) => figure(values).median;
   const us = (values: number[]) => `${m(values).toFixed(0)} µs`;
   const perK = (values: number[]) => (m(values) * 1000).toFixed(1);
   const out = [
@@ -199,14 +196,14 @@ export function httpFindings(rows: SplitRow[], sse: SseParsing | undefined): str
       `  stream any \`fetch\` client reads; the callback parser Switchboard feeds from \`node:http\` takes ${sse.callbackUs.median.toFixed(1)} µs.`,
     );
   }
-  const cpuSaved = m(sub(http.cpu.sdk, http.cpu.switchboard));
-  const wallSaved = m(sub(http.wall.sdk, http.wall.switchboard));
+  const cpuSaved = pairedDiff(http.cpu.sdk, http.cpu.switchboard).median;
+  const wallSaved = pairedDiff(http.wall.sdk, http.wall.switchboard).median;
   out.push(
     '',
     `So where the SDK is slow, the cost is mostly on the client side: on the same server Switchboard's calls take`,
     `${us(http.wall.switchboard)} against the SDK's ${us(http.wall.sdk)}, and its client uses ${cpuSaved.toFixed(0)} µs less CPU per call, ${cpuSaved >= wallSaved ? 'as much as or more than' : `${((cpuSaved / wallSaved) * 100).toFixed(0)} % of`}`,
     `the ${wallSaved.toFixed(0)} µs saved in wall time (part of the SDK client's work overlaps the server's). What is left over the floor's`,
-    `round trip is the SDK server's own work, ${us(sub(http.serverCpu.sdk, http.serverCpu.floor))} more CPU per call than the hand-written server, which no client can take away.`,
+    `round trip is the SDK server's own work, ${pairedDiff(http.serverCpu.sdk, http.serverCpu.floor).median.toFixed(0)} µs more CPU per call than the hand-written server, which no client can take away.`,
   );
   if (legacy) {
     out.push(
@@ -222,6 +219,3 @@ export function httpFindings(rows: SplitRow[], sse: SseParsing | undefined): str
   if (sse) out.push('', sseTable(sse));
   return out.join('\n');
 }
-
-/** Round-by-round differences. */
-const sub = (a: number[], b: number[]) => a.map((v, i) => v - b[i]);
