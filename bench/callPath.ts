@@ -105,8 +105,9 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
 }
 
 /**
- * Fewer of Switchboard's layers, to see what each costs: the manager's SDK client alone
- * (`manager`), or the router with an allow-all hook and no policy or audit log (`router`).
+ * Fewer of Switchboard's layers, to see what each costs: the manager's connection alone, its
+ * short path for tool calls (`manager`, src/client/toolCalls.ts), or the router with an
+ * allow-all hook and no policy or audit log (`router`).
  */
 function layered(kind: 'manager' | 'router', server: EchoServer, pinned = false): Contender {
   const manager = benchManager();
@@ -115,7 +116,7 @@ function layered(kind: 'manager' | 'router', server: EchoServer, pinned = false)
     async start() { await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: stdioConfig(server, pinned) }]); },
     async call(text) {
       const args = { [server.arg]: text };
-      if (kind === 'manager') await manager.connection('bench')!.client!.callTool({ name: server.tool, arguments: args });
+      if (kind === 'manager') await manager.connection('bench')!.toolCalls!.callTool({ name: server.tool, arguments: args });
       else if ((await router.call(`bench_${server.tool}`, args, { origin: 'cli' })).kind !== 'ok') throw new Error('call failed');
     },
     serverPid: () => manager.connection('bench')?.pid,

@@ -8,9 +8,9 @@
  *
  * Its contenders share this process, so each runs on code the others warmed: a figure here is
  * a split of one contender's loop, not a verdict between contenders (the benchmark's call-path
- * rows run each in a process of its own, isolated.ts, for that). On 2026-12-02 it showed the
- * manager's client path about 4 µs shorter than the bare SDK's, and the router's about 2.5 µs longer
- * than the manager's.
+ * rows run each in a process of its own, isolated.ts, for that). On 2026-12-02, when the manager's
+ * calls still went through the SDK's Client, it showed the manager's client path about 4 µs shorter
+ * than the bare SDK's, and the router's about 2.5 µs longer than the manager's.
  *
  * Contenders are pinned as in the benchmark (pinning.ts) and interleaved in blocks of 100 calls.
  * The hook tags every child process this process spawns, so run nothing else in it.

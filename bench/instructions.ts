@@ -12,7 +12,7 @@
  * warm-up, and prints the difference divided by `calls`. With 2,000 calls two runs differed by
  * 10 % (one GC more or less shows); with 10,000, by 3 % (about 2 minutes a figure).
  * `policy` is Switchboard without the audit log, `router` without the policy either, `manager`
- * the manager's SDK client alone.
+ * the manager's connection alone (its short path for tool calls, src/client/toolCalls.ts).
  *
  * Anything paced by a timer costs ~50 × more per call here than at full speed (valgrind slows this
  * process, not its server): the audit log's 50 ms batch holds a few lines instead of hundreds.

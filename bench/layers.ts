@@ -6,9 +6,9 @@
  *
  *   node out/bench/layers.js [echo|everything] [sdk,manager,router,policy,switchboard] [rounds=8]
  *
- * `manager` is our stdio transport under the SDK's Client; `router` adds the router and its schema
- * guard with an allow-all hook; `policy` the permission policy with an allow rule; `switchboard`
- * the audit log too.
+ * `manager` is the connection's own path for tool calls (src/client/toolCalls.ts) on our stdio
+ * transport; `router` adds the router and its schema guard with an allow-all hook; `policy` the
+ * permission policy with an allow rule; `switchboard` the audit log too.
  */
 import { LAYERS, STDIO_SERVERS, type Layer } from './callPath';
 import { interleavedRound, isolated } from './isolated';

@@ -14,7 +14,7 @@ import { fetchKind, supportedKinds } from './catalog';
 import { isSignInRequired, type HttpAuth } from './auth/types';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, watchHealth } from './healthCheck';
 import { isSessionExpired } from './httpTransport';
-import { TracingTransport } from './tracingTransport';
+import type { ToolCaller } from './toolCalls';
 import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
@@ -88,6 +88,11 @@ export class McpServerConnection extends Disposable {
   /** The live client, only while running. */
   get client(): Client | undefined {
     return this._state.kind === 'running' ? this._launch?.client : undefined;
+  }
+
+  /** Tool calls on the connection's short path (toolCalls.ts), only while running. */
+  get toolCalls(): ToolCaller | undefined {
+    return this._state.kind === 'running' ? this._launch?.transport?.toolCalls : undefined;
   }
 
   /** Per-request options with this server's timeout; the SDK sends `notifications/cancelled` on expiry. */
@@ -207,6 +212,7 @@ export class McpServerConnection extends Disposable {
     }
     const opened = config.type === 'stdio' ? await openStdio(config, opts) : await openRemote(config, opts);
     launch.client = opened.client;
+    launch.transport = opened.transport;
     launch.kind = opened.kind;
     opened.client.onclose = () => this._onClosed(launch);
     opened.client.onerror = (e) => {
@@ -271,8 +277,8 @@ export class McpServerConnection extends Disposable {
   }
 
   private _watchHealth(launch: Launch): void {
-    const transport = launch.client?.transport as TracingTransport | undefined;
-    if (!launch.client || !(transport instanceof TracingTransport)) return;
+    const transport = launch.transport;
+    if (!launch.client || !transport) return;
     launch.store.add(watchHealth({
       client: launch.client,
       lastActivity: () => transport.lastActivity,

@@ -6,6 +6,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { sleep } from '../common/async';
 import { DisposableStore } from '../common/lifecycle';
 import { isAlive, killProcessTree, listDescendants } from './processTree';
+import type { TracingTransport } from './tracingTransport';
 import type { TransportKind } from './transports';
 
 /** What stop needs before the connection is fully open (a hung start still has a process). */
@@ -17,6 +18,8 @@ export interface TrackedTransport {
 export class Launch {
   readonly store = new DisposableStore();
   client?: Client;
+  /** The client's transport (ours, around the real one). */
+  transport?: TracingTransport;
   kind?: TransportKind;
   tracked?: TrackedTransport;
   /** Set once we started closing it on purpose, so its close event is not taken for a crash. */

@@ -8,7 +8,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { RemoteServerConfig, StdioServerConfig } from '../config/types';
 import { isSignInRequired, type HttpAuth } from './auth/types';
@@ -25,7 +24,8 @@ export type TransportKind = 'stdio' | 'http' | 'sse';
 
 export interface OpenedConnection {
   client: Client;
-  transport: Transport;
+  /** Ours around the real one: tracing, activity, the short path for tool calls. */
+  transport: TracingTransport;
   kind: TransportKind;
   /** The stdio server's process id, for staged stop and process-tree cleanup. */
   pid?: number;

@@ -5,6 +5,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { McpClientManager, StartOnUseResult } from '../client/manager';
+import type { ToolCaller } from '../client/toolCalls';
 import type { IServerRegistry } from '../client/types';
 
 /** What the router needs from the client side; the manager provides it through `managerBackend`. */
@@ -12,6 +13,8 @@ export interface RouterBackend {
   registry: IServerRegistry;
   /** The live SDK client of a running server. */
   clientFor(server: string): Client | undefined;
+  /** Where a running server's tool calls go: its connection's short path (client/toolCalls.ts). */
+  callerFor(server: string): ToolCaller | undefined;
   /** The server's per-request options (its timeout) with the caller's signal. */
   requestOptions(server: string, signal?: AbortSignal): RequestOptions;
   /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
@@ -23,6 +26,7 @@ export function managerBackend(manager: McpClientManager): RouterBackend {
   return {
     registry: manager,
     clientFor: (server) => manager.connection(server)?.client,
+    callerFor: (server) => manager.connection(server)?.toolCalls,
     requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
     startOnUse: (server, signal) => manager.startOnUse(server, signal),
   };

@@ -6,7 +6,6 @@
  * one listed from its cached catalog (start on first use), bounded by its start timeout; any
  * other stopped or failed server is answered at once.
  */
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
 import { sha256Hex } from '../common/hash';
@@ -119,14 +118,17 @@ export class ToolRouter extends Disposable {
     }
     if (opts.signal?.aborted) return cancelled(name);
 
-    const client = this._backend.clientFor(target.server);
-    if (!client) return { kind: 'serverNotRunning', message: `MCP server "${target.server}" stopped before the call could be sent.` };
+    const caller = this._backend.callerFor(target.server);
+    if (!caller) return { kind: 'serverNotRunning', message: `MCP server "${target.server}" stopped before the call could be sent.` };
+    // The SDK's Client refuses these too: a plain call would only get the server's error back.
+    if (target.tool.execution?.taskSupport === 'required') return { kind: 'failed', message: `${name} runs only as a task, which Switchboard does not support yet.` };
     try {
-      const request: RequestOptions = {
-        ...this._backend.requestOptions(target.server, opts.signal),
-        ...(opts.onProgress ? { onprogress: opts.onProgress, resetTimeoutOnProgress: true } : {}),
-      };
-      const result = await client.callTool({ name: target.tool.name, arguments: args }, undefined, request) as CallToolResult;
+      const request = this._backend.requestOptions(target.server, opts.signal);
+      if (opts.onProgress) {
+        request.onprogress = opts.onProgress;
+        request.resetTimeoutOnProgress = true;
+      }
+      const result = await caller.callTool({ name: target.tool.name, arguments: args }, request);
       return this._finish(name, target, result);
     } catch (e) {
       if (opts.signal?.aborted) return cancelled(name);
