@@ -338,24 +338,27 @@ Layer by layer, each contender in its own process as above (\`node out/bench/lay
 
 | contender | wall | client CPU | server CPU | wall / SDK | client CPU / SDK | server CPU / SDK |
 |---|---|---|---|---|---|---|
-| raw SDK | 201.7 | 89.2 | 107.0 | 1 | 1 | 1 |
-| Switchboard's manager alone (our stdio transport under the SDK's Client) | 206.8 | 90.2 | 110.1 | 1.01 × (0.95–1.08) | 1.01 × (0.88–1.06) | 1.02 × (0.92–1.20) |
-| manager + router (schema guard, an allow-all hook) | 212.5 | 100.1 | 107.8 | 1.06 × (0.99–1.11) | 1.10 × (1.06–1.22) | 1.01 × (0.94–1.23) |
-| + policy with an allow rule | 210.1 | 101.9 | 109.8 | 1.03 × (0.98–1.10) | 1.13 × (1.06–1.21) | 1.03 × (0.87–1.19) |
-| + audit log (Switchboard as benchmarked) | 211.1 | 96.5 | 111.4 | 1.03 × (0.98–1.08) | 1.07 × (0.97–1.18) | 1.04 × (0.98–1.17) |
+| raw SDK | 235.1 | 104.5 | 122.5 | 1 | 1 | 1 |
+| Switchboard's connection alone (its own path for tool calls, our stdio transport) | 221.0 | 89.4 | 130.6 | 0.94 × (0.89–0.98) | 0.85 × (0.80–0.88) | 1.03 × (0.95–1.14) |
+| + router (schema guard, an allow-all hook) | 218.2 | 84.8 | 127.1 | 0.93 × (0.86–0.97) | 0.84 × (0.79–0.88) | 1.03 × (0.91–1.12) |
+| + policy with an allow rule | 221.0 | 91.1 | 125.7 | 0.95 × (0.86–0.99) | 0.87 × (0.82–0.94) | 1.01 × (0.85–1.12) |
+| + audit log (Switchboard as benchmarked) | 221.2 | 90.0 | 126.1 | 0.95 × (0.90–0.97) | 0.87 × (0.80–0.94) | 1.04 × (0.92–1.15) |
 
-The manager is level with the bare SDK. The router adds about 10 µs of client CPU a call, where in
-a loop with no I/O (every call answered at once) it takes under 1 µs: after each wait on the server
-the call runs on cold caches, and what the router's path touches (its code, the schema guard's, the
-policy's) costs many times what it costs warm. A CPU profile of the client (perf, cpu-clock, with
-V8's JIT map) puts about 3 % of its main thread in the router's own frames, 1 % in the policy's and
-2.5 % in the audit log's (the line, its ISO time and argument hash, and the batch write). In wall
-time the layers come out 1–9 % over the SDK from one run to the next (another run of the same tool:
-policy and Switchboard 1.08 ×, the server's CPU 1.09–1.10 ×), around the rows' 1.05 line.
-Until 2026-12-06 the contenders ran in one process and shared their warm code: there the echo
+Switchboard's tool calls do not go through the SDK's Protocol (\`src/client/toolCalls.ts\`). On the
+way back the Protocol checks every message's envelope with zod three times, then parses the result
+with \`CallToolResultSchema\`, and \`Client.callTool\` validates structured content that the router
+validates again. The connection sends \`tools/call\` itself on the same transport, with ids of its
+own, and takes the answers before the Protocol sees them; a result that is more than plain text
+still goes through the SDK's schema. That takes about 15 µs of client CPU off a call, more than the
+router, the policy and the audit log add together. Before it, the same tool measured the manager
+level with the SDK (client CPU 1.01 ×) and the router, policy and audit log 1.07–1.13 × in client
+CPU and 1.03–1.06 × in wall time: in a loop with no I/O the router takes under 1 µs a call, but
+after each wait on the server its code runs on cold caches. The server's CPU per call sits a few
+per cent over the SDK's when Switchboard is the client, within a spread of ±10 % per round; it
+gets the same requests either way, but for their ids and the order of their keys.
+Until 2026-12-06 the contenders also ran in one process and shared their warm code: there the echo
 row measured 1.00 × beside three Switchboard-like contenders and 1.04–1.07 × beside the SDK and the
-floor alone. What would move these rows: less code on the router's path before the request goes
-out and after its answer comes in.
+floor alone.
 
 ## Gateway hop
 
