@@ -71,7 +71,8 @@ export class ToolCalls implements ToolCaller {
       if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
       this._pending.set(id, { resolve, reject, options, started: Date.now(), timer, onAbort });
       const sent = options?.onprogress ? { ...params, _meta: { ...params._meta, progressToken: id } } : params;
-      this._send({ jsonrpc: '2.0', id, method: 'tools/call', params: sent }).catch((e: unknown) => {
+      // Keys in the order the Protocol writes its own requests: a server sees one shape of request.
+      this._send({ method: 'tools/call', params: sent, jsonrpc: '2.0', id }).catch((e: unknown) => {
         if (this._end(id)) reject(e);
       });
     });
