@@ -188,6 +188,13 @@ function footprintTable(f: Footprint): string {
     `| tree: one server's Tools group (200 tools and their items) | ${h.treeToolsGroupMs.toFixed(2)} ms | — |`,
     `| extension host heap with those 50 servers | ${h.heap50ServersMb.toFixed(1)} MB | — |`,
   );
+  const w = f.cachedWindow;
+  if (w) {
+    rows.push(`| the next window of a workspace whose ${w.cachedTools} tools were cached: from \`activate()\` to the servers tree having them${w.firstToolsCached ? '' : ' (it had live tools first)'} | ${w.firstToolsMs.toFixed(1)} ms | < 100 ms: ${mark(w.firstToolsCached && w.firstToolsMs < 100)} |`,
+      `| that window's \`activate()\` | ${w.activateMs.toFixed(1)} ms | — |`);
+  } else {
+    rows.push(`| the next window, cached catalog | ${f.cachedWindowError ?? 'not run'} | — |`);
+  }
   return rows.join('\n');
 }
 
@@ -208,8 +215,14 @@ function targets(rows: Row[], hops: HopRow[], start?: StartupFigures, scaled?: S
   if (start) {
     const ratio = pairedRatio(start.sbAll, start.sdkAll).median;
     out.push({ what: `${SERVER_COUNT} servers all initialized ≤ 1.05 × the SDK's parallel start`, value: `${ratio.toFixed(2)} ×`, met: ratio <= 1.05 });
-    const cached = figure(start.cached).median;
-    out.push({ what: 'cached catalog listed < 100 ms (in plain Node; the extension host run does not restart a window)', value: `${cached.toFixed(1)} ms`, met: cached < 100 });
+    if (!foot?.cachedWindow) {
+      const cached = figure(start.cached).median;
+      out.push({ what: `cached catalog listed < 100 ms (in plain Node: the extension host's next window did not run${foot?.cachedWindowError ? `, ${foot.cachedWindowError}` : ''})`, value: `${cached.toFixed(1)} ms`, met: cached < 100 });
+    }
+  }
+  if (foot?.cachedWindow) {
+    const w = foot.cachedWindow;
+    out.push({ what: 'cached catalog in the servers tree < 100 ms after activation (extension host, the next window)', value: `${w.firstToolsMs.toFixed(1)} ms${w.firstToolsCached ? '' : ' (live tools, not the cache)'}`, met: w.firstToolsCached && w.firstToolsMs < 100 });
   }
   if (scaled) {
     const heap = figure(scaled.map((r) => r.heapMb)).median;
@@ -353,9 +366,15 @@ still goes through the SDK's schema. That takes about 15 µs of client CPU off a
 router, the policy and the audit log add together. Before it, the same tool measured the manager
 level with the SDK (client CPU 1.01 ×) and the router, policy and audit log 1.07–1.13 × in client
 CPU and 1.03–1.06 × in wall time: in a loop with no I/O the router takes under 1 µs a call, but
-after each wait on the server its code runs on cold caches. The server's CPU per call sits a few
-per cent over the SDK's when Switchboard is the client, within a spread of ±10 % per round; it
-gets the same requests either way, but for their ids and the order of their keys.
+after each wait on the server its code runs on cold caches.
+
+The server's CPU per call comes out over the SDK's when Switchboard is the client: 1.01–1.04 × in
+the table above, and up to 17 % more for the echo fixture in the full runs of 2026-12-06 (level or
+less for server-everything). The server gets the same requests either way but for their ids (ours
+count from 1,000,000,000) and the order of their keys; changing either did not move it measurably.
+Profiled on its own through 8 s of sequential calls (perf, cpu-clock), the echo server used less
+CPU per call serving Switchboard (127 µs) than serving the SDK (136 µs), so the difference arises
+only in the benchmark's interleaved blocks; its cause there is not found.
 Until 2026-12-06 the contenders also ran in one process and shared their warm code: there the echo
 row measured 1.00 × beside three Switchboard-like contenders and 1.04–1.07 × beside the SDK and the
 floor alone.
