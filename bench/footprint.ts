@@ -2,6 +2,8 @@
  * Footprint: the shipped bundle and .vsix sizes (`npm run package`), and what the real extension
  * host measures (test/integration/bench/footprint.test.ts, run in code-server by the integration
  * harness): activation with no servers, heap with 10 servers, the tree's first level at 10,000 tools.
+ * Then two windows of one workspace in one editor state (cachedWindow1/2.test.ts): the first runs
+ * 10 servers and caches their catalogs, the next says when its servers tree first had tools.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,23 +17,47 @@ export interface HostFigures {
   tools: number; treeFirstLevelMs: number; treeToolsGroupMs: number; heap50ServersMb: number;
 }
 
-export interface Footprint { bundleKb: number; vsixKb: number; host?: HostFigures; hostError?: string }
+/** The next window: ms from the start of `activate()` until the servers tree had tools, and whether cached ones. */
+export interface CachedWindowFigures { firstToolsMs: number; firstToolsCached: boolean; cachedTools: number; activateMs: number }
+
+export interface Footprint {
+  bundleKb: number; vsixKb: number; host?: HostFigures; hostError?: string; cachedWindow?: CachedWindowFigures; cachedWindowError?: string;
+}
+
+/** Runs one suite of test/integration in the extension host; its figures come back as JSON. */
+function hostSuite(suite: string, runDir?: string): unknown {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-footprint-')), 'figures.json');
+  try {
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'run-extension-tests.mjs'), '--suite', suite, ...(runDir ? ['--run-dir', runDir] : [])], {
+      cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SWITCHBOARD_BENCH_OUT: out }, timeout: 600_000,
+    });
+    return fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : undefined;
+  } finally {
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  }
+}
+
+const hostFailure = (e: unknown) =>
+  `the extension-host run failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run \`npm test\` once first, it installs code-server`;
 
 export function footprint(): Footprint {
   execFileSync(process.execPath, [path.join(REPO, 'scripts', 'package.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const { name, version } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
   const kb = (f: string) => fs.statSync(path.join(REPO, f)).size / 1024;
   const result: Footprint = { bundleKb: kb(path.join('dist', 'extension.js')), vsixKb: kb(`${name}-${version}.vsix`) };
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-footprint-')), 'figures.json');
   try {
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'run-extension-tests.mjs'), '--suite', 'bench'], {
-      cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SWITCHBOARD_BENCH_OUT: out }, timeout: 600_000,
-    });
-    result.host = JSON.parse(fs.readFileSync(out, 'utf8')) as HostFigures;
+    result.host = hostSuite('footprint') as HostFigures;
   } catch (e) {
-    result.hostError = `the extension-host run failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); run \`npm test\` once first, it installs code-server`;
+    result.hostError = hostFailure(e);
+  }
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-windows-'));
+  try {
+    hostSuite('cachedWindow1', runDir);
+    result.cachedWindow = hostSuite('cachedWindow2', runDir) as CachedWindowFigures;
+  } catch (e) {
+    result.cachedWindowError = hostFailure(e);
   } finally {
-    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    fs.rmSync(runDir, { recursive: true, force: true });
   }
   return result;
 }

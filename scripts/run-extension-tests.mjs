@@ -2,9 +2,12 @@
 // code-server, driven by headless Chromium through the smoke-test driver.
 //
 //   node scripts/run-extension-tests.mjs [--workspace <dir>] [--untrusted] [--suite <name>]
-//                                        [--grep <pattern>] [--timeout <seconds>]
+//                                        [--grep <pattern>] [--timeout <seconds>] [--run-dir <dir>]
 //
 // --workspace  folder to open (default: a fresh copy of test/integration/workspace/, or an empty one)
+// --run-dir    keep the editor's state (user data, browser profile, workspace, the port, which the
+//              browser keeps its storage and the workbench its secrets by) in this folder and reuse
+//              what an earlier run left there: a second run is the same user's next window
 // --untrusted  workspace trust enabled and the folder not trusted (Restricted Mode)
 // --suite      sets SWITCHBOARD_TEST_SUITE (a subfolder or file prefix of test/integration/);
 //              `--suite untrusted` implies --untrusted
@@ -22,7 +25,7 @@ import {
 const { values: opts } = parseArgs({
   options: {
     workspace: { type: 'string' }, untrusted: { type: 'boolean', default: false }, suite: { type: 'string' },
-    grep: { type: 'string' }, timeout: { type: 'string', default: process.env.SWITCHBOARD_TEST_TIMEOUT ?? '900' },
+    grep: { type: 'string' }, 'run-dir': { type: 'string' }, timeout: { type: 'string', default: process.env.SWITCHBOARD_TEST_TIMEOUT ?? '900' },
   },
 });
 
@@ -42,15 +45,19 @@ async function main() {
   const suite = opts.suite ?? process.env.SWITCHBOARD_TEST_SUITE ?? '';
   const trust = opts.untrusted || suite === 'untrusted' ? 'untrusted' : 'trusted';
   const label = [suite || 'all', trust].join('-');
-  const runDir = workDir('integration', `${label}-`);
+  const runDir = opts['run-dir'] ? path.resolve(opts['run-dir']) : workDir('integration', `${label}-`);
+  fs.mkdirSync(runDir, { recursive: true });
   const resultFile = path.resolve(process.env.SWITCHBOARD_TEST_RESULT ?? path.join(runDir, 'result.json'));
   fs.rmSync(resultFile, { force: true });
 
   let workspace = opts.workspace && path.resolve(opts.workspace);
   if (!workspace) {
     workspace = path.join(runDir, 'workspace');
-    if (fs.existsSync(WORKSPACE_TEMPLATE)) fs.cpSync(WORKSPACE_TEMPLATE, workspace, { recursive: true });
-    else fs.mkdirSync(workspace, { recursive: true });
+    // With --run-dir an earlier run's workspace is kept: the next window opens the same folder.
+    if (!fs.existsSync(workspace)) {
+      if (fs.existsSync(WORKSPACE_TEMPLATE)) fs.cpSync(WORKSPACE_TEMPLATE, workspace, { recursive: true });
+      else fs.mkdirSync(workspace, { recursive: true });
+    }
   }
   if (!fs.existsSync(workspace)) throw new Error(`workspace folder ${workspace} does not exist`);
   log(`run folder ${runDir}`);
@@ -60,8 +67,10 @@ async function main() {
   // code-server loads only one extensionDevelopmentPath, and that one is ours.
   const dirs = { userDataDir: path.join(runDir, 'user-data'), extensionsDir: path.join(runDir, 'extensions'), home: path.join(runDir, 'home') };
   await installExtension({ vsix: await packageExtension(path.join(runDir, 'fake-model.vsix'), FAKE_MODEL), ...dirs });
+  const portFile = opts['run-dir'] ? path.join(runDir, 'port') : undefined;
+  const port = portFile && fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : undefined;
   const cs = await startCodeServer({
-    folder: workspace, trust,
+    folder: workspace, trust, port,
     ...dirs,
     extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], logFile: path.join(runDir, 'code-server.log'),
     env: {
@@ -70,6 +79,7 @@ async function main() {
     },
   });
   log(`code-server up in ${cs.startMs} ms on ${cs.url} (pid ${cs.child.pid})`);
+  if (portFile) fs.writeFileSync(portFile, String(cs.port));
   const since = listProcesses().find((p) => p.pid === cs.child.pid)?.start ?? 0;
   let browser;
   onInterrupt(async () => { await browser?.close().catch(() => {}); await stopProcess(cs.child); });

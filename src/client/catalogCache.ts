@@ -54,6 +54,7 @@ export class CatalogCache implements IDisposable {
   private _dirty = false;
   private _timer?: NodeJS.Timeout;
   private _writing: Promise<void> = Promise.resolve();
+  private _lastKnown?: ReadonlyMap<string, ServerCatalog>;
 
   constructor(private readonly _storage: CacheStorage, private readonly _opts: CatalogCacheOptions = {}) {}
 
@@ -68,6 +69,18 @@ export class CatalogCache implements IDisposable {
     await this._read;
     this._hashKey = hashKey;
     this._keys = new WeakMap();
+  }
+
+  /**
+   * What the last window stored, by server name, before the cache is open and whatever the
+   * configuration says now: for the tree's first paint at activation, which cannot wait for the
+   * secret key, the configuration and the SDK's schemas (several hundred ms in an extension host).
+   * Read synchronously and checked only for the shape the tree shows: names and arrays. Nothing
+   * here reaches a model or a server; `get` is what counts once the configuration is applied.
+   */
+  lastKnown(): ReadonlyMap<string, ServerCatalog> {
+    this._lastKnown ??= readLastKnown(this._storage.get());
+    return this._lastKnown;
   }
 
   /** The cached catalog of exactly this configuration, if there is one. */
@@ -170,4 +183,22 @@ async function readStored(value: unknown): Promise<Map<string, Entry>> {
     if (catalog) entries.set(name, { key: entry.key, catalog });
   }
   return entries;
+}
+
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+/** A list whose items have the string fields the tree shows (`keys`), and strings or nothing for title and description. */
+const named = (list: unknown, ...keys: string[]): boolean => Array.isArray(list) && list.every((item) =>
+  isObject(item) && keys.every((k) => typeof item[k] === 'string') && optionalString(item.title) && optionalString(item.description)
+  && (item.arguments === undefined || named(item.arguments, 'name')));
+
+/** The stored catalogs whose lists hold what the tree shows (see `lastKnown`). */
+function readLastKnown(value: unknown): Map<string, ServerCatalog> {
+  const out = new Map<string, ServerCatalog>();
+  if (!isObject(value) || value.format !== FORMAT || !isObject(value.servers)) return out;
+  for (const [name, entry] of Object.entries(value.servers)) {
+    const c = isObject(entry) && isObject(entry.catalog) ? entry.catalog : undefined;
+    if (!c || !named(c.tools, 'name') || !named(c.resources, 'name', 'uri') || !named(c.resourceTemplates, 'name', 'uriTemplate') || !named(c.prompts, 'name')) continue;
+    out.set(name, catalogOnly(c as unknown as ServerCatalog));
+  }
+  return out;
 }

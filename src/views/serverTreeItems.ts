@@ -27,6 +27,8 @@ export interface ServerView {
   source: 'workspace' | 'user';
   /** An http/sse server: it may be signed into (OAuth), and signed out of. */
   remote?: boolean;
+  /** Shown from the last window's cache while the configuration is still being read: no state yet, no actions. */
+  loading?: boolean;
 }
 
 function stateIcon(state: ServerState): vscode.ThemeIcon {
@@ -49,6 +51,13 @@ export function serverItem(name: string, view: ServerView): vscode.TreeItem {
   item.id = `server/${name}`;
   item.iconPath = stateIcon(state);
   const parts: string[] = [];
+  if (view.loading) {
+    item.iconPath = new vscode.ThemeIcon('history');
+    item.description = `${catalog?.tools.length ?? 0} tools cached — reading the configuration…`;
+    item.contextValue = 'server.loading';
+    item.tooltip = `${name}: as cached by the last window; the configuration is being read.`;
+    return item;
+  }
   if (state.kind === 'running') {
     if (view.transport) parts.push(view.transport);
     parts.push(`${catalog?.tools.length ?? 0} tools`);

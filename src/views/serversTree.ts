@@ -15,20 +15,46 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
   private readonly _onDidChangeTreeData = this._register(new Emitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private _refreshTimer?: NodeJS.Timeout;
+  private _toolsShown = false;
 
-  constructor(private readonly _manager: McpClientManager, private readonly _notices: () => TreeNode[]) {
+  /**
+   * `lastKnown` gives, until the first configuration is applied, the servers and catalogs the last
+   * window cached, shown as they are (the configuration and the secret key that checks the cache
+   * take several hundred ms to come). `onFirstTools` hears once, the first time the tree has tools
+   * to answer the editor with (cached, or live): at once when the last window cached some.
+   */
+  constructor(
+    private readonly _manager: McpClientManager, private readonly _notices: () => TreeNode[],
+    private readonly _opts: { lastKnown?: () => ReadonlyMap<string, ServerCatalog> | undefined; onFirstTools?: (cached: boolean) => void } = {},
+  ) {
     super();
     const refresh = () => this.refresh();
     this._register(_manager.onDidChangeState(refresh));
     this._register(_manager.onDidChangeCatalog(refresh));
     this._register(_manager.onDidChangeServers(refresh));
     this._register({ dispose: () => clearTimeout(this._refreshTimer) });
+    this._noteFirstTools(this._roots());
   }
 
   /** Coalesces bursts (ten servers starting at once) into one repaint. */
   refresh(): void {
     clearTimeout(this._refreshTimer);
-    this._refreshTimer = setTimeout(() => this._onDidChangeTreeData.fire(undefined), 30);
+    this._refreshTimer = setTimeout(() => {
+      this._noteFirstTools(this._roots());
+      this._onDidChangeTreeData.fire(undefined);
+    }, 30);
+  }
+
+  private _noteFirstTools(servers: readonly TreeNode[]): void {
+    if (this._toolsShown || !this._opts.onFirstTools) return;
+    for (const node of servers) {
+      if (node.type !== 'server') continue;
+      const shown = this._shown(node.server);
+      if (!shown.catalog?.tools.length) continue;
+      this._toolsShown = true;
+      this._opts.onFirstTools(shown.cached);
+      return;
+    }
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -60,11 +86,14 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
   }
 
   private _roots(): TreeNode[] {
-    const servers = this._manager.names().sort((a, b) => a.localeCompare(b));
+    const early = this._opts.lastKnown?.();
+    const servers = (early ? [...early.keys()] : this._manager.names()).sort((a, b) => a.localeCompare(b));
     return [...this._notices(), ...servers.map((server): TreeNode => ({ type: 'server', server }))];
   }
 
   private _view(server: string): ServerView {
+    const early = this._opts.lastKnown?.()?.get(server);
+    if (early) return { state: { kind: 'stopped' }, catalog: early, cached: true, loading: true, source: 'workspace' };
     const conn = this._manager.connection(server);
     const def = this._manager.definition(server);
     return {
@@ -78,6 +107,8 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
 
   /** The live catalog while the server runs; otherwise the cached one when there is one. */
   private _shown(server: string): { catalog?: ServerCatalog; cached: boolean } {
+    const early = this._opts.lastKnown?.();
+    if (early) return { catalog: early.get(server), cached: true };
     const cached = this._manager.state(server)?.kind === 'running' ? undefined : this._manager.cachedCatalog(server);
     return cached ? { catalog: cached, cached: true } : { catalog: this._manager.catalog(server), cached: false };
   }

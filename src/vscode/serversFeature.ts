@@ -16,6 +16,7 @@ import { errorMessage } from '../common/async';
 import { Disposable } from '../common/lifecycle';
 import { resolveServerConfig } from '../config/variables';
 import type { ParsedConfig } from '../config/types';
+import type { ServerCatalog } from '../client/types';
 import type { TreeNode } from '../views/serverTreeItems';
 import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
@@ -43,6 +44,8 @@ export class ServersFeature extends Disposable {
   private _queue: Promise<void> = Promise.resolve();
   private _pending = false;
   private _pruned = false;
+  /** The first configuration has been applied (or failed to be): the tree shows the manager's servers from then on. */
+  private _applied = false;
 
   constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
     super();
@@ -93,8 +96,17 @@ export class ServersFeature extends Disposable {
       } catch (e) {
         this._logs.main.error(`reload failed: ${errorMessage(e)}`);
       }
+      this._applied = true;
     });
     return this._queue;
+  }
+
+  /**
+   * Until the first configuration is applied: the servers and catalogs the last window cached, for
+   * the tree to show at once (see `CatalogCache.lastKnown`). Afterwards nothing.
+   */
+  lastKnown(): ReadonlyMap<string, ServerCatalog> | undefined {
+    return this._applied ? undefined : this.catalogCache.lastKnown();
   }
 
   /** Stops every server quickly; deactivate has only a few seconds. */

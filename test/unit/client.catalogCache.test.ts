@@ -115,6 +115,26 @@ describe('client/catalogCache', () => {
     assert.ok(later.get(server('good')));
   });
 
+  it('gives the last window\'s catalogs by name before it is opened, for the tree\'s first paint, skipping what the tree could not show', async () => {
+    const storage = memory();
+    const first = await open(storage);
+    first.set(server('echo'), catalog('echo', 'add'));
+    first.set(server('broken'), catalog('x'));
+    first.set(server('other', { KEY: 'changed since' }), catalog('y'));
+    await first.flush();
+    const stored = storage.value as { servers: Record<string, { catalog: { tools: unknown; prompts: unknown } }> };
+    stored.servers.broken.catalog.prompts = [{ name: 'p', arguments: 'not a list' }];
+    // Synchronously, with no key yet: the keyed lookup has nothing, the last-known view has what was stored.
+    const next = new CatalogCache(storage);
+    assert.equal(next.get(server('echo')), undefined);
+    const known = next.lastKnown();
+    assert.deepEqual([...known.keys()].sort(), ['echo', 'other']);
+    assert.deepEqual(known.get('echo')?.tools.map((t) => t.name), ['echo', 'add']);
+    for (const bad of ['nonsense', null, { format: 99, servers: {} }, { format: 1, servers: { a: { catalog: { tools: [{ name: 1 }] } } } }]) {
+      assert.equal(new CatalogCache(memory(bad)).lastKnown().size, 0, JSON.stringify(bad));
+    }
+  });
+
   it('stores the catalog only: no env, header or argument value, whatever the objects carry', async () => {
     const storage = memory();
     const cache = await open(storage);
