@@ -47,7 +47,9 @@ function stateIcon(state: ServerState): vscode.ThemeIcon {
 export function serverItem(name: string, view: ServerView): vscode.TreeItem {
   const { state, catalog } = view;
   const hasChildren = !!catalog && (catalog.tools.length + catalog.resources.length + catalog.resourceTemplates.length + catalog.prompts.length) > 0;
-  const item = new vscode.TreeItem(name, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  // Collapsed, whatever the state: one row a server keeps a long list (a server can have dozens of
+  // tools) short enough to see every server; the editor remembers what the user expands.
+  const item = new vscode.TreeItem(name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `server/${name}`;
   item.iconPath = stateIcon(state);
   const parts: string[] = [];

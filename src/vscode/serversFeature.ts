@@ -66,6 +66,8 @@ export class ServersFeature extends Disposable {
       oauth: this.oauth.sessionFor,
       features: new EditorClientFeatures(_logs),
     }));
+    // Applied once the manager has the servers, before they have started.
+    this._register(this.manager.onDidChangeServers(() => { this._applied = true; }));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     // The first reload waits for the cache's key and what it holds; without a key it stays inert.
