@@ -188,10 +188,12 @@ function footprintTable(f: Footprint): string {
     `| tree: one server's Tools group (200 tools and their items) | ${h.treeToolsGroupMs.toFixed(2)} ms | — |`,
     `| extension host heap with those 50 servers | ${h.heap50ServersMb.toFixed(1)} MB | — |`,
   );
-  const w = f.cachedWindow;
-  if (w) {
-    rows.push(`| the next window of a workspace whose ${w.cachedTools} tools were cached: from \`activate()\` to the servers tree having them${w.firstToolsCached ? '' : ' (it had live tools first)'} | ${w.firstToolsMs.toFixed(1)} ms | < 100 ms: ${mark(w.firstToolsCached && w.firstToolsMs < 100)} |`,
-      `| that window's \`activate()\` | ${w.activateMs.toFixed(1)} ms | — |`);
+  const ws = f.cachedWindows;
+  if (ws?.length) {
+    const first = figure(ws.map((w) => w.firstToolsMs));
+    const allCached = ws.every((w) => w.firstToolsCached);
+    rows.push(`| the next window of a workspace whose ${ws[0].cachedTools} tools were cached: from \`activate()\` to the servers tree having them (${ws.length} windows)${allCached ? '' : ' (some had live tools first)'} | ${show(first, 'ms')} | < 100 ms: ${mark(allCached && first.median < 100)} |`,
+      `| those windows' \`activate()\` (10 servers configured) | ${show(figure(ws.map((w) => w.activateMs)), 'ms')} | — |`);
   } else {
     rows.push(`| the next window, cached catalog | ${f.cachedWindowError ?? 'not run'} | — |`);
   }
@@ -215,14 +217,16 @@ function targets(rows: Row[], hops: HopRow[], start?: StartupFigures, scaled?: S
   if (start) {
     const ratio = pairedRatio(start.sbAll, start.sdkAll).median;
     out.push({ what: `${SERVER_COUNT} servers all initialized ≤ 1.05 × the SDK's parallel start`, value: `${ratio.toFixed(2)} ×`, met: ratio <= 1.05 });
-    if (!foot?.cachedWindow) {
+    if (!foot?.cachedWindows?.length) {
       const cached = figure(start.cached).median;
       out.push({ what: `cached catalog listed < 100 ms (in plain Node: the extension host's next window did not run${foot?.cachedWindowError ? `, ${foot.cachedWindowError}` : ''})`, value: `${cached.toFixed(1)} ms`, met: cached < 100 });
     }
   }
-  if (foot?.cachedWindow) {
-    const w = foot.cachedWindow;
-    out.push({ what: 'cached catalog in the servers tree < 100 ms after activation (extension host, the next window)', value: `${w.firstToolsMs.toFixed(1)} ms${w.firstToolsCached ? '' : ' (live tools, not the cache)'}`, met: w.firstToolsCached && w.firstToolsMs < 100 });
+  if (foot?.cachedWindows?.length) {
+    const ws = foot.cachedWindows;
+    const ms = figure(ws.map((w) => w.firstToolsMs)).median;
+    const allCached = ws.every((w) => w.firstToolsCached);
+    out.push({ what: 'cached catalog in the servers tree < 100 ms after activation (extension host, the next window)', value: `${ms.toFixed(1)} ms${allCached ? '' : ' (live tools first, not the cache)'}`, met: allCached && ms < 100 });
   }
   if (scaled) {
     const heap = figure(scaled.map((r) => r.heapMb)).median;
