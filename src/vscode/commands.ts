@@ -9,6 +9,7 @@ import { addServer, openConfiguration } from './configEditing';
 import type { ServerLogs } from './logs';
 import type { OAuthFeature } from './oauthFeature';
 import { resourceDocumentUri } from './resourceDocuments';
+import { signInCandidates } from './signInCandidates';
 import { showServersQuickPick } from './statusBar';
 
 const LOG_LEVELS: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
@@ -24,10 +25,19 @@ export interface CommandDeps {
 
 export function registerCommands({ manager, logs, reload, oauth }: CommandDeps): IDisposable[] {
   /** Commands work from the tree (node), the status bar pick (name) or the palette (ask). */
-  const pickServer = async (arg: ServerArg, title: string): Promise<string | undefined> => {
+  const pickServer = async (arg: ServerArg, title: string, candidates = manager.names().sort()): Promise<string | undefined> => {
     if (typeof arg === 'string') return arg;
     if (arg?.server) return arg.server;
-    return vscode.window.showQuickPick(manager.names().sort(), { title });
+    return vscode.window.showQuickPick(candidates, { title });
+  };
+  /** Sign In and Sign Out pick among remote servers only; with none, say so instead of an empty list. */
+  const pickRemote = async (arg: ServerArg, title: string): Promise<string | undefined> => {
+    const candidates = signInCandidates(manager);
+    if (!arg && !candidates.length) {
+      void vscode.window.showInformationMessage('No MCP server here signs in: only http and sse servers can.');
+      return undefined;
+    }
+    return pickServer(arg, title, candidates);
   };
   const lifecycle = (action: 'start' | 'stop' | 'restart', title: string) => async (arg: ServerArg) => {
     const server = await pickServer(arg, title);
@@ -69,11 +79,11 @@ export function registerCommands({ manager, logs, reload, oauth }: CommandDeps):
       }
     }),
     reg('switchboard.signIn', async (arg: ServerArg) => {
-      const server = await pickServer(arg, 'Sign In to MCP Server');
+      const server = await pickRemote(arg, 'Sign In to MCP Server');
       return server ? oauth.signIn(manager, server) : false;
     }),
     reg('switchboard.signOut', async (arg: ServerArg) => {
-      const server = await pickServer(arg, 'Sign Out of MCP Server');
+      const server = await pickRemote(arg, 'Sign Out of MCP Server');
       if (server) await oauth.signOut(manager, server);
     }),
     reg('switchboard.refresh', () => reload()),
