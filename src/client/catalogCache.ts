@@ -54,7 +54,6 @@ export class CatalogCache implements IDisposable {
   private _dirty = false;
   private _timer?: NodeJS.Timeout;
   private _writing: Promise<void> = Promise.resolve();
-  private _lastKnown?: ReadonlyMap<string, ServerCatalog>;
 
   constructor(private readonly _storage: CacheStorage, private readonly _opts: CatalogCacheOptions = {}) {}
 
@@ -75,12 +74,12 @@ export class CatalogCache implements IDisposable {
    * What the last window stored, by server name, before the cache is open and whatever the
    * configuration says now: for the tree's first paint at activation, which cannot wait for the
    * secret key, the configuration and the SDK's schemas (several hundred ms in an extension host).
-   * Read synchronously and checked only for the shape the tree shows: names and arrays. Nothing
-   * here reaches a model or a server; `get` is what counts once the configuration is applied.
+   * Read synchronously, at each call, and checked only for the shape the tree shows: names and
+   * arrays. Nothing here reaches a model or a server; `get` is what counts once the configuration
+   * is applied.
    */
   lastKnown(): ReadonlyMap<string, ServerCatalog> {
-    this._lastKnown ??= readLastKnown(this._storage.get());
-    return this._lastKnown;
+    return readLastKnown(this._storage.get());
   }
 
   /** The cached catalog of exactly this configuration, if there is one. */
@@ -170,11 +169,15 @@ function catalogOnly(c: ServerCatalog): ServerCatalog {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The stored value's entries by server name, if it is in our format; none otherwise (an old format, a hand edit). */
+function storedServers(value: unknown): [string, unknown][] {
+  return isObject(value) && value.format === FORMAT && isObject(value.servers) ? Object.entries(value.servers) : [];
+}
+
 /** The stored entries that still parse as catalogs; anything else (an old format, a hand edit) is ignored. */
 async function readStored(value: unknown): Promise<Map<string, Entry>> {
   const entries = new Map<string, Entry>();
-  if (!isObject(value) || value.format !== FORMAT || !isObject(value.servers)) return entries;
-  const stored = Object.entries(value.servers).filter((e): e is [string, Record<string, unknown> & { key: string }] => isObject(e[1]) && typeof e[1].key === 'string');
+  const stored = storedServers(value).filter((e): e is [string, Record<string, unknown> & { key: string }] => isObject(e[1]) && typeof e[1].key === 'string');
   if (!stored.length) return entries;
   // Only now, with catalogs to check: the SDK's schemas cost more to load than the rest of the extension.
   const { parseCatalog } = await import('./catalogCheck');
@@ -194,8 +197,7 @@ const named = (list: unknown, ...keys: string[]): boolean => Array.isArray(list)
 /** The stored catalogs whose lists hold what the tree shows (see `lastKnown`). */
 function readLastKnown(value: unknown): Map<string, ServerCatalog> {
   const out = new Map<string, ServerCatalog>();
-  if (!isObject(value) || value.format !== FORMAT || !isObject(value.servers)) return out;
-  for (const [name, entry] of Object.entries(value.servers)) {
+  for (const [name, entry] of storedServers(value)) {
     const c = isObject(entry) && isObject(entry.catalog) ? entry.catalog : undefined;
     if (!c || !named(c.tools, 'name') || !named(c.resources, 'name', 'uri') || !named(c.resourceTemplates, 'name', 'uriTemplate') || !named(c.prompts, 'name')) continue;
     out.set(name, catalogOnly(c as unknown as ServerCatalog));

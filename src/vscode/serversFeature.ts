@@ -46,6 +46,8 @@ export class ServersFeature extends Disposable {
   private _pruned = false;
   /** The first configuration has been applied (or failed to be): the tree shows the manager's servers from then on. */
   private _applied = false;
+  /** Read once for the tree's first paint, and let go once the configuration is applied. */
+  private _lastKnown?: ReadonlyMap<string, ServerCatalog>;
 
   constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
     super();
@@ -67,7 +69,7 @@ export class ServersFeature extends Disposable {
       features: new EditorClientFeatures(_logs),
     }));
     // Applied once the manager has the servers, before they have started.
-    this._register(this.manager.onDidChangeServers(() => { this._applied = true; }));
+    this._register(this.manager.onDidChangeServers(() => this._setApplied()));
     this._register(this._watcher.onDidChange(() => void this.reload()));
     this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     // The first reload waits for the cache's key and what it holds; without a key it stays inert.
@@ -98,7 +100,7 @@ export class ServersFeature extends Disposable {
       } catch (e) {
         this._logs.main.error(`reload failed: ${errorMessage(e)}`);
       }
-      this._applied = true;
+      this._setApplied();
     });
     return this._queue;
   }
@@ -108,7 +110,14 @@ export class ServersFeature extends Disposable {
    * the tree to show at once (see `CatalogCache.lastKnown`). Afterwards nothing.
    */
   lastKnown(): ReadonlyMap<string, ServerCatalog> | undefined {
-    return this._applied ? undefined : this.catalogCache.lastKnown();
+    if (this._applied) return undefined;
+    this._lastKnown ??= this.catalogCache.lastKnown();
+    return this._lastKnown;
+  }
+
+  private _setApplied(): void {
+    this._applied = true;
+    this._lastKnown = undefined;
   }
 
   /** Stops every server quickly; deactivate has only a few seconds. */
