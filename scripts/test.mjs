@@ -1,8 +1,8 @@
 // `npm test`: every check, from a fresh clone to the real editor, in order:
 //   install (npm ci when needed) → editor-tools (Node 24, code-server, Chromium) → build → lint →
 //   typecheck → package (.vsix contents checked) → unit → connection (installs nginx and openssl
-//   first) → conformance (the official MCP suite's client scenarios) → integration (trusted, then
-//   untrusted) → ui
+//   first) → adversarial (hostile servers) → conformance (the official MCP suite's client
+//   scenarios) → integration (trusted, then untrusted) → ui
 // Each stage is timed; a failing stage does not stop the ones that do not depend on it. The last
 // line is always `N passed, N failed` (test counts summed; a stage failing without counts adds one
 // failure), and the exit code is non-zero on any failure.
@@ -23,7 +23,7 @@ const BIN = path.join(REPO, 'node_modules', '.bin');
 const MIN = 60000;
 
 const { values: opts } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'package', 'unit', 'connection', 'conformance', 'integration', 'ui'];
+const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'package', 'unit', 'connection', 'adversarial', 'conformance', 'integration', 'ui'];
 for (const s of opts.only ?? []) if (!STAGES.includes(s)) { console.error(`unknown stage "${s}"; stages: ${STAGES.join(', ')}`); process.exit(2); }
 const NEEDS_EDITOR = ['integration', 'ui'];
 /** With --only, the named stages plus what they stand on (install, build, and the editor for editor stages). */
@@ -183,6 +183,8 @@ async function main() {
       return mocha('connection', 'connection', 15 * MIN);
     }, { skipReason: noBuild });
   }
+  // Hostile servers as real processes (test/adversarial): each attack survived within its bounds.
+  if (wanted('adversarial')) await stage('adversarial', () => mocha('adversarial', 'adversarial', 10 * MIN), { skipReason: noBuild });
   // The official MCP conformance suite's client scenarios (scripts/conformance.mjs); docs/CONFORMANCE.md is left as committed.
   if (wanted('conformance')) {
     await stage('conformance', async () => {
