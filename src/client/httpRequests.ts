@@ -2,17 +2,13 @@
  * What both of our HTTP transports (httpTransport.ts, sseTransport.ts) need from `node:http`: one
  * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, OAuth
  * on every request (the bearer header, and a sign-in on a 401 or a 403 `insufficient_scope`, then
- * the same request again), and the SSE events of a response read with eventsource-parser's
- * callback parser (no web streams).
+ * the same request again). Reading the answers, within limits, is httpReads.ts.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpAuth } from './auth/types';
 
-/** Enough of an error body to say what went wrong, never a whole page. */
-const MAX_ERROR_BODY = 2048;
 /** A 401 then a 403 step-up is the most one request should take; more means the server will not be satisfied. */
 const MAX_AUTH_RETRIES = 2;
 /** The OAuth flow's requests (metadata, registration, tokens) are small; a server that sits on one is down. */
@@ -127,38 +123,4 @@ function trustingFetch(ca: string[] | undefined): FetchLike {
 /** `text/event-stream` from `text/event-stream; charset=utf-8`. */
 export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
-}
-
-/** The start of a response body, for an error message. */
-export async function readCapped(res: http.IncomingMessage): Promise<string> {
-  let text = '';
-  res.setEncoding('utf8');
-  try {
-    for await (const chunk of res) {
-      text += chunk as string;
-      if (text.length > MAX_ERROR_BODY) {
-        res.destroy();
-        return `${text.slice(0, MAX_ERROR_BODY)}…`;
-      }
-    }
-  } catch { /* what arrived is enough */ }
-  return text;
-}
-
-/** Feeds a response's body to an SSE parser; `onEnd` runs once, however the stream ends. */
-export function readEvents(
-  res: http.IncomingMessage, onEvent: (event: EventSourceMessage) => void, onEnd: () => void, onRetry?: (ms: number) => void,
-): void {
-  const parser = createParser({ onEvent, onRetry });
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => parser.feed(chunk));
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    onEnd();
-  };
-  res.once('end', end);
-  res.once('close', end);
-  res.once('error', end);
 }

@@ -13,7 +13,8 @@
  * (405 means it offers none); a dropped stream, the GET one or a POST's still owing answers, is
  * reopened with a GET from its Last-Event-ID after the server's `retry` (resumption, SEP-1699);
  * redirects are followed within the same origin only; `close()` ends the session with a DELETE,
- * best effort.
+ * best effort. Each answer is read within a size cap and a deadline (httpReads.ts), and a
+ * request's answer is no longer read once the request is cancelled (a time-out, say).
  * OAuth happens beneath it, in HttpRequests, on every request.
  */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -21,7 +22,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type * as http from 'node:http';
 import type { HttpAuth } from './auth/types';
-import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+import { HttpRequests, mediaType } from './httpRequests';
+import { MAX_MESSAGE_BYTES, MESSAGE_DEADLINE_MS, ReadLimitError, readBody, readCapped, readEvents, type ReadLimits } from './httpReads';
 import { parseMessage, toMessage } from './jsonRpc';
 
 export interface HttpClientTransportOptions {
@@ -33,6 +35,8 @@ export interface HttpClientTransportOptions {
   auth?: HttpAuth;
   /** For https://: the certificates to trust (see tls.ts); Node's defaults when absent. */
   ca?: string[];
+  /** Size and time limits of one answer; httpReads.ts's defaults when absent. */
+  limits?: Partial<ReadLimits>;
 }
 
 const MAX_REDIRECTS = 3;
@@ -66,10 +70,16 @@ export class HttpClientTransport implements Transport {
   /** The server's last `retry` advice, ms. */
   private _retryMs?: number;
   private readonly _timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The responses still carrying a request's answer, so a cancelled request's is no longer read. */
+  private readonly _answers = new Map<RequestId, http.IncomingMessage>();
+  private readonly _cancelled = new WeakSet<http.IncomingMessage>();
+  /** Limits on each answer, naming the server in their errors. */
+  private readonly _limits: ReadLimits;
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
     this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth, _opts.ca);
+    this._limits = { maxBytes: MAX_MESSAGE_BYTES, deadlineMs: MESSAGE_DEADLINE_MS, what: `an answer from ${url.origin}`, ..._opts.limits };
   }
 
   get sessionId(): string | undefined { return this._sessionId; }
@@ -82,6 +92,7 @@ export class HttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this._closed) throw new Error('the transport is closed');
+    if ('method' in message && message.method === 'notifications/cancelled') this._stopReading(message.params?.requestId as RequestId | undefined);
     const res = await this._request('POST', 'application/json, text/event-stream', JSON.stringify(message));
     const session = res.headers['mcp-session-id'];
     if (typeof session === 'string') this._sessionId = session;
@@ -104,6 +115,7 @@ export class HttpClientTransport implements Transport {
       return;
     }
     const type = mediaType(res.headers['content-type']);
+    if (type === 'text/event-stream' || type === 'application/json') this._answers.set(message.id, res);
     if (type === 'text/event-stream') this._readEvents(res, { waiting: new Set([message.id]) });
     else if (type === 'application/json') void this._readJson(res, message.id);
     else {
@@ -173,17 +185,25 @@ export class HttpClientTransport implements Transport {
   } = {}): void {
     let gotEvents = false;
     let lastId = fromId;
-    readEvents(res, (event) => {
-      if (event.id) lastId = event.id;
-      if (event.event && event.event !== 'message') return;
-      gotEvents = true;
-      if (event.data) this._deliver(parseMessage(event.data), waiting);
-      if (resumed && waiting?.size === 0) res.destroy();
-    }, () => {
-      if (waiting?.size && lastId !== undefined && !this._closed) this._resume(waiting, lastId, gotEvents ? 0 : 1);
-      else for (const id of waiting ?? []) this._unanswered(id);
-      onEnd?.(gotEvents, lastId);
-    }, (retry) => { this._retryMs = retry; });
+    readEvents(res, this._limits, {
+      onEvent: (event) => {
+        if (event.id) lastId = event.id;
+        if (event.event && event.event !== 'message') return;
+        gotEvents = true;
+        if (event.data) this._deliver(parseMessage(event.data), waiting);
+        if (resumed && waiting?.size === 0) res.destroy();
+      },
+      onEnd: (error) => {
+        this._forget(res);
+        if (error) this.onerror?.(error);
+        if (this._cancelled.has(res)) return;
+        // A stream stopped at a limit is not picked up again: the server would send the same.
+        if (!error && waiting?.size && lastId !== undefined && !this._closed) this._resume(waiting, lastId, gotEvents ? 0 : 1);
+        else for (const id of waiting ?? []) this._unanswered(id, error);
+        if (!error) onEnd?.(gotEvents, lastId);
+      },
+      onRetry: (retry) => { this._retryMs = retry; },
+    });
   }
 
   /** Reopens a POST's stream with a GET from `lastId`, for the answers still `waiting`. */
@@ -205,21 +225,33 @@ export class HttpClientTransport implements Transport {
 
   private async _readJson(res: http.IncomingMessage, requestId: RequestId): Promise<void> {
     const waiting = new Set<RequestId>([requestId]);
+    let failure: Error | undefined;
     try {
-      let text = '';
-      res.setEncoding('utf8');
-      for await (const chunk of res) text += chunk as string;
-      const data: unknown = JSON.parse(text);
+      const data: unknown = JSON.parse((await readBody(res, this._limits)).toString('utf8'));
       for (const item of Array.isArray(data) ? data : [data]) this._deliver(toMessage(item), waiting);
     } catch (e) {
-      this.onerror?.(new Error(`could not read the server's JSON answer: ${e instanceof Error ? e.message : String(e)}`));
+      failure = e instanceof ReadLimitError ? e : new Error(`could not read ${this._limits.what}: ${e instanceof Error ? e.message : String(e)}`);
+      if (!this._cancelled.has(res)) this.onerror?.(failure);
     }
-    for (const id of waiting) this._unanswered(id);
+    this._forget(res);
+    if (!this._cancelled.has(res)) for (const id of waiting) this._unanswered(id, failure);
   }
 
-  private _unanswered(id: RequestId): void {
+  private _unanswered(id: RequestId, error?: Error): void {
     if (this._closed) return;
-    this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: 'the server ended its answer without a result' } });
+    this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: error?.message ?? 'the server ended its answer without a result' } });
+  }
+
+  /** The request was cancelled (timed out, or its caller gave up): its answer is no longer read. */
+  private _stopReading(id: RequestId | undefined): void {
+    const res = id === undefined ? undefined : this._answers.get(id);
+    if (!res) return;
+    this._cancelled.add(res);
+    res.destroy();
+  }
+
+  private _forget(res: http.IncomingMessage): void {
+    for (const [id, r] of this._answers) if (r === res) this._answers.delete(id);
   }
 
   /** The GET stream for messages the server sends unprompted (list_changed and the like), reopened from its last event when it drops. */

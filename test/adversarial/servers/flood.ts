@@ -1,0 +1,25 @@
+/**
+ * A Streamable HTTP server whose tool `flood` answers with 150 MB: `--mode json` as one JSON body
+ * (a text result that never seems to end), `--mode sse` as one SSE `data:` line without a
+ * newline. It logs how much it wrote before the client hung up. `hello` answers normally.
+ */
+import { log, pour, sendJson, serveRaw } from './rawMcp';
+
+const FLOOD_BYTES = 150 * 1024 * 1024;
+const mode = process.argv.includes('sse') ? 'sse' : 'json';
+
+serveRaw({
+  name: 'flood',
+  tools: [
+    { name: 'flood', description: 'Answers with far too much.', inputSchema: { type: 'object' } },
+    { name: 'hello', description: 'Answers as a server should.', inputSchema: { type: 'object' } },
+  ],
+  async call(id, params, res) {
+    if (params.name === 'hello') return sendJson(res, 200, { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'hello' }] } });
+    res.writeHead(200, { 'content-type': mode === 'sse' ? 'text/event-stream' : 'application/json' });
+    res.write(mode === 'sse' ? 'data: ' : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`);
+    const written = await pour(res, FLOOD_BYTES);
+    log(`flood wrote ${Math.round(written / 1024 / 1024)} MB${res.destroyed ? ' before the client hung up' : ''}`);
+    res.end(mode === 'sse' ? '\n\n' : '"}]}}');
+  },
+});
