@@ -1,7 +1,7 @@
 /**
  * A Streamable HTTP server whose tool `flood` answers with 150 MB: `--mode json` as one JSON body
  * (a text result that never seems to end), `--mode sse` as one SSE `data:` line without a
- * newline. It logs how much it wrote before the client hung up. `hello` answers normally.
+ * newline. It logs how much it wrote before the client hung up. `hello` answers normally, the same way.
  */
 import { log, pour, sendJson, serveRaw } from './rawMcp';
 
@@ -15,7 +15,9 @@ serveRaw({
     { name: 'hello', description: 'Answers as a server should.', inputSchema: { type: 'object' } },
   ],
   async call(id, params, res) {
-    if (params.name === 'hello') return sendJson(res, 200, { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'hello' }] } });
+    const hello = { jsonrpc: '2.0', id, result: { content: [{ type: 'text', text: 'hello' }] } };
+    if (params.name === 'hello' && mode === 'json') return sendJson(res, 200, hello);
+    if (params.name === 'hello') return void res.writeHead(200, { 'content-type': 'text/event-stream' }).end(`data: ${JSON.stringify(hello)}\n\n`);
     res.writeHead(200, { 'content-type': mode === 'sse' ? 'text/event-stream' : 'application/json' });
     res.write(mode === 'sse' ? 'data: ' : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`);
     const written = await pour(res, FLOOD_BYTES);
