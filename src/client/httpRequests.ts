@@ -1,38 +1,25 @@
 /**
  * What both of our HTTP transports (httpTransport.ts, sseTransport.ts) need from `node:http`: one
- * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, OAuth
- * on every request (the bearer header, and a sign-in on a 401 or a 403 `insufficient_scope`, then
- * the same request again). Reading the answers, within limits, is httpReads.ts.
+ * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, and
+ * OAuth on every request (the bearer header, and a sign-in on a 401 or a 403 `insufficient_scope`,
+ * then the same request again). Reading the answers, within limits, is httpReads.ts.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpAuth } from './auth/types';
 
 /** A 401 then a 403 step-up is the most one request should take; more means the server will not be satisfied. */
 const MAX_AUTH_RETRIES = 2;
-/** The OAuth flow's requests (metadata, registration, tokens) are small; a server that sits on one is down. */
-const FETCH_TIMEOUT_MS = 30_000;
 
 export class HttpRequests {
   private readonly _agent: http.Agent;
   private readonly _open = new Set<http.ClientRequest>();
   private _destroyed = false;
 
-  /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults. */
-  constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
-    this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
-    this.fetch = trustingFetch(ca);
+  /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults; the OAuth flow trusts them too. */
+  constructor(secure: boolean, private readonly _auth?: HttpAuth, private readonly _ca?: string[]) {
+    this._agent = secure ? new https.Agent({ keepAlive: true, ca: _ca }) : new http.Agent({ keepAlive: true });
   }
-
-  /**
-   * A `fetch` for the OAuth flow (discovery, registration, tokens) that trusts what the server's
-   * connection trusts (`tls.ca`): the SDK's `auth()` would otherwise use the global `fetch`, which
-   * knows nothing of a private CA. It outlives this connection (a sign-in may finish after a
-   * failed start is gone), so it has no part in `destroy()`. Redirects are not followed, as the
-   * SDK expects of its fetch.
-   */
-  readonly fetch: FetchLike;
 
   /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */
   async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
@@ -46,7 +33,7 @@ export class HttpRequests {
       try {
         again = await this._auth.challenge(status, {
           wwwAuthenticate: typeof www === 'string' ? www : undefined, dpopNonce: typeof nonce === 'string' ? nonce : undefined,
-        }, this.fetch);
+        }, { ca: this._ca });
       } catch (e) {
         res.resume();
         throw e;
@@ -96,28 +83,6 @@ export class HttpRequests {
       req.end(body);
     });
   }
-}
-
-/** See `HttpRequests.fetch`: a minimal fetch on node:http(s), trusting `ca` (with Node's roots) when given. */
-function trustingFetch(ca: string[] | undefined): FetchLike {
-  return async (input, init = {}) => {
-    const url = new URL(String(input));
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
-    const secure = url.protocol === 'https:';
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { method: init.method ?? 'GET', headers, timeout: FETCH_TIMEOUT_MS, ...(secure && ca ? { ca } : {}) }, resolve);
-      req.once('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${FETCH_TIMEOUT_MS / 1000} s`)));
-      req.once('error', reject);
-      req.end(body);
-    });
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    const status = res.statusCode ?? 0;
-    const out = new Headers();
-    for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) out.append(k, x);
-    return new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: out });
-  };
 }
 
 /** `text/event-stream` from `text/event-stream; charset=utf-8`. */
