@@ -22,9 +22,9 @@ export class HttpRequests {
   }
 
   /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */
-  async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
+  async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers(method, url) } : headers, body, timeoutMs);
+      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers(method, url) } : headers, body, timeoutMs, signal);
       const status = res.statusCode ?? 0;
       if (!this._auth || (status !== 401 && status !== 403) || attempt >= MAX_AUTH_RETRIES) return res;
       const www = res.headers['www-authenticate'];
@@ -47,12 +47,14 @@ export class HttpRequests {
    * A kept-alive socket the server closed just as we reused it fails with ECONNRESET before the
    * server saw anything; that request is sent once more on a fresh socket.
    */
-  private async _requestOnce(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
+  private async _requestOnce(
+    url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number, signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
     try {
-      return await this._send(url, method, headers, body, timeoutMs);
+      return await this._send(url, method, headers, body, timeoutMs, signal);
     } catch (e) {
       if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && !this._destroyed) {
-        return this._send(url, method, headers, body, timeoutMs);
+        return this._send(url, method, headers, body, timeoutMs, signal);
       }
       throw e;
     }
@@ -66,11 +68,12 @@ export class HttpRequests {
     this._agent.destroy();
   }
 
-  private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
+  /** `signal` ends the request, before its answer or while it is read. */
+  private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
     if (this._destroyed) return Promise.reject(new Error('the connection is closed'));
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs }, (res) => {
+      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs, signal }, (res) => {
         res.once('close', () => this._open.delete(req));
         resolve(res);
       });

@@ -14,7 +14,7 @@
  * reopened with a GET from its Last-Event-ID after the server's `retry` (resumption, SEP-1699);
  * redirects are followed within the same origin only; `close()` ends the session with a DELETE,
  * best effort. Each answer is read within a size cap and a deadline (httpReads.ts), and a
- * request's answer is no longer read once the request is cancelled (a time-out, say).
+ * request's answer is neither awaited nor read once the request is cancelled (a time-out, say).
  * OAuth happens beneath it, in HttpRequests, on every request.
  */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -35,8 +35,6 @@ export interface HttpClientTransportOptions {
   auth?: HttpAuth;
   /** For https://: the certificates to trust (see tls.ts); Node's defaults when absent. */
   ca?: string[];
-  /** Size and time limits of one answer; httpReads.ts's defaults when absent. */
-  limits?: Partial<ReadLimits>;
 }
 
 const MAX_REDIRECTS = 3;
@@ -70,16 +68,15 @@ export class HttpClientTransport implements Transport {
   /** The server's last `retry` advice, ms. */
   private _retryMs?: number;
   private readonly _timers = new Set<ReturnType<typeof setTimeout>>();
-  /** The responses still carrying a request's answer, so a cancelled request's is no longer read. */
-  private readonly _answers = new Map<RequestId, http.IncomingMessage>();
-  private readonly _cancelled = new WeakSet<http.IncomingMessage>();
+  /** The requests whose answers are still to come, so a cancelled request's is neither awaited nor read. */
+  private readonly _inFlight = new Map<RequestId, AbortController>();
   /** Limits on each answer, naming the server in their errors. */
   private readonly _limits: ReadLimits;
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
     this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth, _opts.ca);
-    this._limits = { maxBytes: MAX_MESSAGE_BYTES, deadlineMs: MESSAGE_DEADLINE_MS, what: `an answer from ${url.origin}`, ..._opts.limits };
+    this._limits = { maxBytes: MAX_MESSAGE_BYTES, deadlineMs: MESSAGE_DEADLINE_MS, what: `an answer from ${url.origin}` };
   }
 
   get sessionId(): string | undefined { return this._sessionId; }
@@ -92,8 +89,21 @@ export class HttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this._closed) throw new Error('the transport is closed');
-    if ('method' in message && message.method === 'notifications/cancelled') this._stopReading(message.params?.requestId as RequestId | undefined);
-    const res = await this._request('POST', 'application/json, text/event-stream', JSON.stringify(message));
+    if ('method' in message && message.method === 'notifications/cancelled') this._inFlight.get(message.params?.requestId as RequestId)?.abort();
+    const id = isRequest(message) ? message.id : undefined;
+    const abort = id === undefined ? undefined : new AbortController();
+    if (id !== undefined) this._inFlight.set(id, abort!);
+    let reading = false;
+    try {
+      reading = await this._post(message, abort?.signal);
+    } finally {
+      if (id !== undefined && !reading) this._inFlight.delete(id);
+    }
+  }
+
+  /** Sends one message; true when an answer is being read from the response. */
+  private async _post(message: JSONRPCMessage, signal: AbortSignal | undefined): Promise<boolean> {
+    const res = await this._request('POST', 'application/json, text/event-stream', JSON.stringify(message), undefined, undefined, signal);
     const session = res.headers['mcp-session-id'];
     if (typeof session === 'string') this._sessionId = session;
     const status = res.statusCode ?? 0;
@@ -112,16 +122,17 @@ export class HttpClientTransport implements Transport {
     if (status === 202 || !isRequest(message)) {
       res.resume();
       if (status === 202 && 'method' in message && message.method === 'notifications/initialized') this._openGetStream(0);
-      return;
+      return false;
     }
     const type = mediaType(res.headers['content-type']);
-    if (type === 'text/event-stream' || type === 'application/json') this._answers.set(message.id, res);
-    if (type === 'text/event-stream') this._readEvents(res, { waiting: new Set([message.id]) });
-    else if (type === 'application/json') void this._readJson(res, message.id);
+    res.once('close', () => this._inFlight.delete(message.id));
+    if (type === 'text/event-stream') this._readEvents(res, { waiting: new Set([message.id]), signal });
+    else if (type === 'application/json') void this._readJson(res, message.id, signal);
     else {
       res.resume();
       throw new StreamableHTTPError(-1, `Unexpected content type: ${res.headers['content-type'] ?? 'none'}`);
     }
+    return true;
   }
 
   async close(): Promise<void> {
@@ -145,9 +156,11 @@ export class HttpClientTransport implements Transport {
   }
 
   /** One HTTP request with the common headers, following same-origin redirects. */
-  private async _request(method: string, accept: string, body: string | undefined, timeoutMs?: number, lastEventId?: string): Promise<http.IncomingMessage> {
+  private async _request(
+    method: string, accept: string, body: string | undefined, timeoutMs?: number, lastEventId?: string, signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
     for (let hop = 0; ; hop++) {
-      const res = await this._requests.request(this._url, method, this._headers(accept, body !== undefined, lastEventId), body, timeoutMs);
+      const res = await this._requests.request(this._url, method, this._headers(accept, body !== undefined, lastEventId), body, timeoutMs, signal);
       const location = res.headers.location;
       if (![301, 302, 303, 307, 308].includes(res.statusCode ?? 0) || !location) return res;
       res.resume();
@@ -174,13 +187,15 @@ export class HttpClientTransport implements Transport {
    * later); without ids there is nothing to resume from, and the request gets a connection-closed
    * error in place of its answer, so the caller hears at once instead of timing out.
    */
-  private _readEvents(res: http.IncomingMessage, { waiting, fromId, resumed = false, onEnd }: {
+  private _readEvents(res: http.IncomingMessage, { waiting, fromId, resumed = false, signal, onEnd }: {
     /** The requests whose answers this stream should carry. */
     waiting?: Set<RequestId>;
     /** The Last-Event-ID it was opened with. */
     fromId?: string;
     /** A POST's stream picked up by a GET: closed once the answers it was reopened for arrived. */
     resumed?: boolean;
+    /** Aborted when the request it answers is cancelled: then nothing more is said about it. */
+    signal?: AbortSignal;
     onEnd?: (gotEvents: boolean, lastId?: string) => void;
   } = {}): void {
     let gotEvents = false;
@@ -194,9 +209,8 @@ export class HttpClientTransport implements Transport {
         if (resumed && waiting?.size === 0) res.destroy();
       },
       onEnd: (error) => {
-        this._forget(res);
+        if (signal?.aborted) return;
         if (error) this.onerror?.(error);
-        if (this._cancelled.has(res)) return;
         // A stream stopped at a limit is not picked up again: the server would send the same.
         if (!error && waiting?.size && lastId !== undefined && !this._closed) this._resume(waiting, lastId, gotEvents ? 0 : 1);
         else for (const id of waiting ?? []) this._unanswered(id, error);
@@ -223,7 +237,7 @@ export class HttpClientTransport implements Transport {
     }, failures);
   }
 
-  private async _readJson(res: http.IncomingMessage, requestId: RequestId): Promise<void> {
+  private async _readJson(res: http.IncomingMessage, requestId: RequestId, signal?: AbortSignal): Promise<void> {
     const waiting = new Set<RequestId>([requestId]);
     let failure: Error | undefined;
     try {
@@ -231,27 +245,14 @@ export class HttpClientTransport implements Transport {
       for (const item of Array.isArray(data) ? data : [data]) this._deliver(toMessage(item), waiting);
     } catch (e) {
       failure = e instanceof ReadLimitError ? e : new Error(`could not read ${this._limits.what}: ${e instanceof Error ? e.message : String(e)}`);
-      if (!this._cancelled.has(res)) this.onerror?.(failure);
+      if (!signal?.aborted) this.onerror?.(failure);
     }
-    this._forget(res);
-    if (!this._cancelled.has(res)) for (const id of waiting) this._unanswered(id, failure);
+    if (!signal?.aborted) for (const id of waiting) this._unanswered(id, failure);
   }
 
   private _unanswered(id: RequestId, error?: Error): void {
     if (this._closed) return;
     this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: error?.message ?? 'the server ended its answer without a result' } });
-  }
-
-  /** The request was cancelled (timed out, or its caller gave up): its answer is no longer read. */
-  private _stopReading(id: RequestId | undefined): void {
-    const res = id === undefined ? undefined : this._answers.get(id);
-    if (!res) return;
-    this._cancelled.add(res);
-    res.destroy();
-  }
-
-  private _forget(res: http.IncomingMessage): void {
-    for (const [id, r] of this._answers) if (r === res) this._answers.delete(id);
   }
 
   /** The GET stream for messages the server sends unprompted (list_changed and the like), reopened from its last event when it drops. */

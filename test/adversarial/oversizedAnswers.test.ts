@@ -4,6 +4,7 @@
 // grows, the server's connection stays up, and a well-behaved server beside it keeps answering.
 import assert from 'node:assert/strict';
 import { survived, watchHost } from './harness';
+import { waitFor } from '../connection/helpers';
 import { calmServer, hostWith, outcomeText, remoteServer, startHostile } from './remote';
 
 describe('attack: oversized remote answers', function () {
@@ -37,6 +38,20 @@ describe('attack: oversized remote answers', function () {
       assert.equal(host.manager.state('flood')?.kind, 'running', 'the connection itself stays up');
       assert.equal((await host.router.call('calm_echo', { text: 'after' }, { origin: 'cli' })).kind, 'ok');
       survived({ attack, outcome: 'the answer was read up to 16 MB, the socket closed, and the call failed at once with the cap named', figures, bounds: { rssGrowthMb: 64 } });
+    });
+  }
+
+  for (const tool of ['trickle', 'silent']) {
+    it(`a call that times out is no longer awaited or read (${tool === 'silent' ? 'no answer at all' : 'an answer trickling in'})`, async () => {
+      const hostile = await startHostile('flood', ['sse']);
+      stops.push(() => hostile.stop());
+      const host = await hostWith([remoteServer('flood', 'http', hostile.url, { requestTimeoutMs: 1000 })]);
+      stops.push(host.stop);
+      const out = await host.router.call(`flood_${tool}`, {}, { origin: 'cli' });
+      assert.equal(out.kind, 'failed', outcomeText(out));
+      assert.match(outcomeText(out), /timed out/i);
+      const hungUp = await waitFor(() => new RegExp(`${tool}: the client hung up after (\\d+) ms`).exec(hostile.stderr()) ?? undefined, 5000, 'the client to hang up');
+      assert.ok(Number(hungUp[1]) < 3000, `the request stayed open ${hungUp[1]} ms after a 1 s time-out`);
     });
   }
 });
