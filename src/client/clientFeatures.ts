@@ -5,16 +5,18 @@
  * is the host's business: the editor adapter asks in VS Code, the CLI answers non-interactively.
  *
  * A capability is declared only when the host gives a handler for it, so a server never sends a
- * request nobody can answer.
+ * request nobody can answer. A URL elicitation whose URL is not a web page the browser may open
+ * (common/urlPolicy.ts) is refused here, before any host shows it.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema,
+  CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError,
   type ClientCapabilities, type ClientNotification, type ClientRequest, type CreateMessageRequest, type CreateMessageResult,
   type ElicitRequest, type ElicitResult, type LoggingMessageNotification, type Root,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Event, IDisposable } from '../common/lifecycle';
+import { openableUrlProblem } from '../common/urlPolicy';
 
 export type ElicitParams = ElicitRequest['params'];
 export type SamplingParams = CreateMessageRequest['params'];
@@ -50,7 +52,15 @@ type Extra = RequestHandlerExtra<ClientRequest, ClientNotification>;
 export function registerClientFeatures(client: Client, server: string, features: ClientFeatures | undefined): IDisposable[] {
   if (!features) return [];
   const { elicit, sample, roots, log } = features;
-  if (elicit) client.setRequestHandler(ElicitRequestSchema, (req, extra: Extra) => elicit.call(features, server, req.params, extra.signal));
+  if (elicit) {
+    client.setRequestHandler(ElicitRequestSchema, (req, extra: Extra) => {
+      const { params } = req;
+      const url = params.mode === 'url' ? params.url : undefined;
+      const problem = url === undefined ? undefined : openableUrlProblem(url);
+      if (problem) throw new McpError(ErrorCode.InvalidParams, `MCP server "${server}" asked to open ${JSON.stringify(url)}, which is refused: ${problem}`);
+      return elicit.call(features, server, req.params, extra.signal);
+    });
+  }
   if (sample) client.setRequestHandler(CreateMessageRequestSchema, (req, extra: Extra) => sample.call(features, server, req.params, extra.signal));
   if (log) client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => log.call(features, server, n.params));
   const disposables: IDisposable[] = [];

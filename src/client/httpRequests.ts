@@ -1,47 +1,30 @@
 /**
  * What both of our HTTP transports (httpTransport.ts, sseTransport.ts) need from `node:http`: one
- * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, OAuth
- * on every request (the bearer header, and a sign-in on a 401 or a 403 `insufficient_scope`, then
- * the same request again), and the SSE events of a response read with eventsource-parser's
- * callback parser (no web streams).
+ * keep-alive agent per connection, every open request tracked so `destroy()` ends them all, and
+ * OAuth on every request (the bearer header, and a sign-in on a 401 or a 403 `insufficient_scope`,
+ * then the same request again). Reading the answers, within limits, is httpReads.ts.
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpAuth } from './auth/types';
 
-/** Enough of an error body to say what went wrong, never a whole page. */
-const MAX_ERROR_BODY = 2048;
 /** A 401 then a 403 step-up is the most one request should take; more means the server will not be satisfied. */
 const MAX_AUTH_RETRIES = 2;
-/** The OAuth flow's requests (metadata, registration, tokens) are small; a server that sits on one is down. */
-const FETCH_TIMEOUT_MS = 30_000;
 
 export class HttpRequests {
   private readonly _agent: http.Agent;
   private readonly _open = new Set<http.ClientRequest>();
   private _destroyed = false;
 
-  /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults. */
-  constructor(secure: boolean, private readonly _auth?: HttpAuth, ca?: string[]) {
-    this._agent = secure ? new https.Agent({ keepAlive: true, ca }) : new http.Agent({ keepAlive: true });
-    this.fetch = trustingFetch(ca);
+  /** `ca`: the certificates an https:// server's chain may end in (tls.ts), when not Node's defaults; the OAuth flow trusts them too. */
+  constructor(secure: boolean, private readonly _auth?: HttpAuth, private readonly _ca?: string[]) {
+    this._agent = secure ? new https.Agent({ keepAlive: true, ca: _ca }) : new http.Agent({ keepAlive: true });
   }
 
-  /**
-   * A `fetch` for the OAuth flow (discovery, registration, tokens) that trusts what the server's
-   * connection trusts (`tls.ca`): the SDK's `auth()` would otherwise use the global `fetch`, which
-   * knows nothing of a private CA. It outlives this connection (a sign-in may finish after a
-   * failed start is gone), so it has no part in `destroy()`. Redirects are not followed, as the
-   * SDK expects of its fetch.
-   */
-  readonly fetch: FetchLike;
-
   /** One request, authorized when the server uses OAuth; a challenge the session can meet sends it again. */
-  async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
+  async request(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers(method, url) } : headers, body, timeoutMs);
+      const res = await this._requestOnce(url, method, this._auth ? { ...headers, ...await this._auth.headers(method, url) } : headers, body, timeoutMs, signal);
       const status = res.statusCode ?? 0;
       if (!this._auth || (status !== 401 && status !== 403) || attempt >= MAX_AUTH_RETRIES) return res;
       const www = res.headers['www-authenticate'];
@@ -50,7 +33,7 @@ export class HttpRequests {
       try {
         again = await this._auth.challenge(status, {
           wwwAuthenticate: typeof www === 'string' ? www : undefined, dpopNonce: typeof nonce === 'string' ? nonce : undefined,
-        }, this.fetch);
+        }, { ca: this._ca });
       } catch (e) {
         res.resume();
         throw e;
@@ -64,12 +47,14 @@ export class HttpRequests {
    * A kept-alive socket the server closed just as we reused it fails with ECONNRESET before the
    * server saw anything; that request is sent once more on a fresh socket.
    */
-  private async _requestOnce(url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number): Promise<http.IncomingMessage> {
+  private async _requestOnce(
+    url: URL, method: string, headers: Record<string, string>, body?: string, timeoutMs?: number, signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
     try {
-      return await this._send(url, method, headers, body, timeoutMs);
+      return await this._send(url, method, headers, body, timeoutMs, signal);
     } catch (e) {
       if ((e as { reusedSocket?: boolean }).reusedSocket && (e as NodeJS.ErrnoException).code === 'ECONNRESET' && !this._destroyed) {
-        return this._send(url, method, headers, body, timeoutMs);
+        return this._send(url, method, headers, body, timeoutMs, signal);
       }
       throw e;
     }
@@ -83,11 +68,12 @@ export class HttpRequests {
     this._agent.destroy();
   }
 
-  private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number): Promise<http.IncomingMessage> {
+  /** `signal` ends the request, before its answer or while it is read. */
+  private _send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs?: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
     if (this._destroyed) return Promise.reject(new Error('the connection is closed'));
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs }, (res) => {
+      const req = lib.request(url, { method, headers, agent: this._agent, timeout: timeoutMs, signal }, (res) => {
         res.once('close', () => this._open.delete(req));
         resolve(res);
       });
@@ -102,63 +88,7 @@ export class HttpRequests {
   }
 }
 
-/** See `HttpRequests.fetch`: a minimal fetch on node:http(s), trusting `ca` (with Node's roots) when given. */
-function trustingFetch(ca: string[] | undefined): FetchLike {
-  return async (input, init = {}) => {
-    const url = new URL(String(input));
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
-    const body = init.body === undefined || init.body === null ? undefined : String(init.body);
-    const secure = url.protocol === 'https:';
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = (secure ? https : http).request(url, { method: init.method ?? 'GET', headers, timeout: FETCH_TIMEOUT_MS, ...(secure && ca ? { ca } : {}) }, resolve);
-      req.once('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${FETCH_TIMEOUT_MS / 1000} s`)));
-      req.once('error', reject);
-      req.end(body);
-    });
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    const status = res.statusCode ?? 0;
-    const out = new Headers();
-    for (const [k, v] of Object.entries(res.headers)) for (const x of [v ?? []].flat()) out.append(k, x);
-    return new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers: out });
-  };
-}
-
 /** `text/event-stream` from `text/event-stream; charset=utf-8`. */
 export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
-}
-
-/** The start of a response body, for an error message. */
-export async function readCapped(res: http.IncomingMessage): Promise<string> {
-  let text = '';
-  res.setEncoding('utf8');
-  try {
-    for await (const chunk of res) {
-      text += chunk as string;
-      if (text.length > MAX_ERROR_BODY) {
-        res.destroy();
-        return `${text.slice(0, MAX_ERROR_BODY)}…`;
-      }
-    }
-  } catch { /* what arrived is enough */ }
-  return text;
-}
-
-/** Feeds a response's body to an SSE parser; `onEnd` runs once, however the stream ends. */
-export function readEvents(
-  res: http.IncomingMessage, onEvent: (event: EventSourceMessage) => void, onEnd: () => void, onRetry?: (ms: number) => void,
-): void {
-  const parser = createParser({ onEvent, onRetry });
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => parser.feed(chunk));
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    onEnd();
-  };
-  res.once('end', end);
-  res.once('close', end);
-  res.once('error', end);
 }

@@ -13,7 +13,8 @@
  * (405 means it offers none); a dropped stream, the GET one or a POST's still owing answers, is
  * reopened with a GET from its Last-Event-ID after the server's `retry` (resumption, SEP-1699);
  * redirects are followed within the same origin only; `close()` ends the session with a DELETE,
- * best effort.
+ * best effort. Each answer is read within a size cap and a deadline (httpReads.ts), and a
+ * request's answer is neither awaited nor read once the request is cancelled (a time-out, say).
  * OAuth happens beneath it, in HttpRequests, on every request.
  */
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -21,7 +22,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type * as http from 'node:http';
 import type { HttpAuth } from './auth/types';
-import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+import { HttpRequests, mediaType } from './httpRequests';
+import { MAX_MESSAGE_BYTES, MESSAGE_DEADLINE_MS, ReadLimitError, readBody, readCapped, readEvents, type ReadLimits } from './httpReads';
 import { parseMessage, toMessage } from './jsonRpc';
 
 export interface HttpClientTransportOptions {
@@ -66,10 +68,15 @@ export class HttpClientTransport implements Transport {
   /** The server's last `retry` advice, ms. */
   private _retryMs?: number;
   private readonly _timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The requests whose answers are still to come, so a cancelled request's is neither awaited nor read. */
+  private readonly _inFlight = new Map<RequestId, AbortController>();
+  /** Limits on each answer, naming the server in their errors. */
+  private readonly _limits: ReadLimits;
 
   constructor(url: URL, private readonly _opts: HttpClientTransportOptions = {}) {
     this._url = url;
     this._requests = new HttpRequests(url.protocol === 'https:', _opts.auth, _opts.ca);
+    this._limits = { maxBytes: MAX_MESSAGE_BYTES, deadlineMs: MESSAGE_DEADLINE_MS, what: `an answer from ${url.origin}` };
   }
 
   get sessionId(): string | undefined { return this._sessionId; }
@@ -82,7 +89,21 @@ export class HttpClientTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this._closed) throw new Error('the transport is closed');
-    const res = await this._request('POST', 'application/json, text/event-stream', JSON.stringify(message));
+    if ('method' in message && message.method === 'notifications/cancelled') this._inFlight.get(message.params?.requestId as RequestId)?.abort();
+    const id = isRequest(message) ? message.id : undefined;
+    const abort = id === undefined ? undefined : new AbortController();
+    if (id !== undefined) this._inFlight.set(id, abort!);
+    let reading = false;
+    try {
+      reading = await this._post(message, abort?.signal);
+    } finally {
+      if (id !== undefined && !reading) this._inFlight.delete(id);
+    }
+  }
+
+  /** Sends one message; true when an answer is being read from the response. */
+  private async _post(message: JSONRPCMessage, signal: AbortSignal | undefined): Promise<boolean> {
+    const res = await this._request('POST', 'application/json, text/event-stream', JSON.stringify(message), undefined, undefined, signal);
     const session = res.headers['mcp-session-id'];
     if (typeof session === 'string') this._sessionId = session;
     const status = res.statusCode ?? 0;
@@ -101,15 +122,17 @@ export class HttpClientTransport implements Transport {
     if (status === 202 || !isRequest(message)) {
       res.resume();
       if (status === 202 && 'method' in message && message.method === 'notifications/initialized') this._openGetStream(0);
-      return;
+      return false;
     }
     const type = mediaType(res.headers['content-type']);
-    if (type === 'text/event-stream') this._readEvents(res, { waiting: new Set([message.id]) });
-    else if (type === 'application/json') void this._readJson(res, message.id);
+    res.once('close', () => this._inFlight.delete(message.id));
+    if (type === 'text/event-stream') this._readEvents(res, { waiting: new Set([message.id]), signal });
+    else if (type === 'application/json') void this._readJson(res, message.id, signal);
     else {
       res.resume();
       throw new StreamableHTTPError(-1, `Unexpected content type: ${res.headers['content-type'] ?? 'none'}`);
     }
+    return true;
   }
 
   async close(): Promise<void> {
@@ -133,9 +156,11 @@ export class HttpClientTransport implements Transport {
   }
 
   /** One HTTP request with the common headers, following same-origin redirects. */
-  private async _request(method: string, accept: string, body: string | undefined, timeoutMs?: number, lastEventId?: string): Promise<http.IncomingMessage> {
+  private async _request(
+    method: string, accept: string, body: string | undefined, timeoutMs?: number, lastEventId?: string, signal?: AbortSignal,
+  ): Promise<http.IncomingMessage> {
     for (let hop = 0; ; hop++) {
-      const res = await this._requests.request(this._url, method, this._headers(accept, body !== undefined, lastEventId), body, timeoutMs);
+      const res = await this._requests.request(this._url, method, this._headers(accept, body !== undefined, lastEventId), body, timeoutMs, signal);
       const location = res.headers.location;
       if (![301, 302, 303, 307, 308].includes(res.statusCode ?? 0) || !location) return res;
       res.resume();
@@ -162,28 +187,37 @@ export class HttpClientTransport implements Transport {
    * later); without ids there is nothing to resume from, and the request gets a connection-closed
    * error in place of its answer, so the caller hears at once instead of timing out.
    */
-  private _readEvents(res: http.IncomingMessage, { waiting, fromId, resumed = false, onEnd }: {
+  private _readEvents(res: http.IncomingMessage, { waiting, fromId, resumed = false, signal, onEnd }: {
     /** The requests whose answers this stream should carry. */
     waiting?: Set<RequestId>;
     /** The Last-Event-ID it was opened with. */
     fromId?: string;
     /** A POST's stream picked up by a GET: closed once the answers it was reopened for arrived. */
     resumed?: boolean;
+    /** Aborted when the request it answers is cancelled: then nothing more is said about it. */
+    signal?: AbortSignal;
     onEnd?: (gotEvents: boolean, lastId?: string) => void;
   } = {}): void {
     let gotEvents = false;
     let lastId = fromId;
-    readEvents(res, (event) => {
-      if (event.id) lastId = event.id;
-      if (event.event && event.event !== 'message') return;
-      gotEvents = true;
-      if (event.data) this._deliver(parseMessage(event.data), waiting);
-      if (resumed && waiting?.size === 0) res.destroy();
-    }, () => {
-      if (waiting?.size && lastId !== undefined && !this._closed) this._resume(waiting, lastId, gotEvents ? 0 : 1);
-      else for (const id of waiting ?? []) this._unanswered(id);
-      onEnd?.(gotEvents, lastId);
-    }, (retry) => { this._retryMs = retry; });
+    readEvents(res, this._limits, {
+      onEvent: (event) => {
+        if (event.id) lastId = event.id;
+        if (event.event && event.event !== 'message') return;
+        gotEvents = true;
+        if (event.data) this._deliver(parseMessage(event.data), waiting);
+        if (resumed && waiting?.size === 0) res.destroy();
+      },
+      onEnd: (error) => {
+        if (signal?.aborted) return;
+        if (error) this.onerror?.(error);
+        // A stream stopped at a limit is not picked up again: the server would send the same.
+        if (!error && waiting?.size && lastId !== undefined && !this._closed) this._resume(waiting, lastId, gotEvents ? 0 : 1);
+        else for (const id of waiting ?? []) this._unanswered(id, error);
+        if (!error) onEnd?.(gotEvents, lastId);
+      },
+      onRetry: (retry) => { this._retryMs = retry; },
+    });
   }
 
   /** Reopens a POST's stream with a GET from `lastId`, for the answers still `waiting`. */
@@ -203,23 +237,22 @@ export class HttpClientTransport implements Transport {
     }, failures);
   }
 
-  private async _readJson(res: http.IncomingMessage, requestId: RequestId): Promise<void> {
+  private async _readJson(res: http.IncomingMessage, requestId: RequestId, signal?: AbortSignal): Promise<void> {
     const waiting = new Set<RequestId>([requestId]);
+    let failure: Error | undefined;
     try {
-      let text = '';
-      res.setEncoding('utf8');
-      for await (const chunk of res) text += chunk as string;
-      const data: unknown = JSON.parse(text);
+      const data: unknown = JSON.parse((await readBody(res, this._limits)).toString('utf8'));
       for (const item of Array.isArray(data) ? data : [data]) this._deliver(toMessage(item), waiting);
     } catch (e) {
-      this.onerror?.(new Error(`could not read the server's JSON answer: ${e instanceof Error ? e.message : String(e)}`));
+      failure = e instanceof ReadLimitError ? e : new Error(`could not read ${this._limits.what}: ${e instanceof Error ? e.message : String(e)}`);
+      if (!signal?.aborted) this.onerror?.(failure);
     }
-    for (const id of waiting) this._unanswered(id);
+    if (!signal?.aborted) for (const id of waiting) this._unanswered(id, failure);
   }
 
-  private _unanswered(id: RequestId): void {
+  private _unanswered(id: RequestId, error?: Error): void {
     if (this._closed) return;
-    this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: 'the server ended its answer without a result' } });
+    this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: error?.message ?? 'the server ended its answer without a result' } });
   }
 
   /** The GET stream for messages the server sends unprompted (list_changed and the like), reopened from its last event when it drops. */

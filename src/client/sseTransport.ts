@@ -4,7 +4,9 @@
  * stream as a `message` event. On `node:http` like httpTransport.ts, for the same reason: the
  * SDK's SSEClientTransport pays for `fetch` on every POST.
  *
- * The endpoint must be on the server's own origin (our headers, maybe a bearer token, go there).
+ * The endpoint must be a valid URL on the server's own origin (our headers, maybe a bearer token,
+ * go there); anything else fails the start at once. Each event is read within a size cap and a
+ * deadline (httpReads.ts); a stream stopped at one closes the transport.
  * When the stream ends the transport closes: the server forgot the session with it, and the
  * connection's restart policy starts a fresh one rather than this transport reconnecting quietly
  * and losing the calls in flight.
@@ -12,7 +14,8 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { HttpAuth } from './auth/types';
-import { HttpRequests, mediaType, readCapped, readEvents } from './httpRequests';
+import { HttpRequests, mediaType } from './httpRequests';
+import { MAX_MESSAGE_BYTES, MESSAGE_DEADLINE_MS, readCapped, readEvents, type ReadLimits } from './httpReads';
 import { parseMessage } from './jsonRpc';
 
 /** An HTTP failure with its status as `code`, as the SDK's SseError has it (transports.ts reads it). */
@@ -46,25 +49,37 @@ export class SseClientTransport implements Transport {
     if (status !== 200 || mediaType(res.headers['content-type']) !== 'text/event-stream') {
       throw new SseHttpError(status, `Failed to open the SSE stream (HTTP ${status}): ${await readCapped(res)}`);
     }
+    const limits: ReadLimits = { maxBytes: MAX_MESSAGE_BYTES, deadlineMs: MESSAGE_DEADLINE_MS, what: `an event from ${this._url.origin}` };
     await new Promise<void>((resolve, reject) => {
-      readEvents(res, (event) => {
-        if (event.event === 'endpoint') {
-          const endpoint = new URL(event.data, this._url);
-          if (endpoint.origin !== this._url.origin) {
-            reject(new Error(`the server named an endpoint on another origin (${endpoint.origin})`));
-            res.destroy();
-            return;
+      readEvents(res, limits, {
+        onEvent: (event) => {
+          if (event.event === 'endpoint') {
+            if (this._endpoint) return;
+            this._endpoint = this._endpointUrl(event.data);
+            resolve();
+          } else if (!event.event || event.event === 'message') {
+            this._deliver(event.data);
           }
-          this._endpoint = endpoint;
-          resolve();
-        } else if (!event.event || event.event === 'message') {
-          this._deliver(event.data);
-        }
-      }, () => {
-        reject(new Error('the SSE stream ended before the server named its endpoint'));
-        void this.close();
+        },
+        onEnd: (error) => {
+          if (error && this._endpoint) this.onerror?.(error);
+          reject(error ?? new Error('the SSE stream ended before the server named its endpoint'));
+          void this.close();
+        },
       });
     });
+  }
+
+  /** The endpoint the server named, which must be a URL on its own origin. */
+  private _endpointUrl(data: string): URL {
+    let endpoint: URL;
+    try {
+      endpoint = new URL(data, this._url);
+    } catch {
+      throw new Error(`the server named an endpoint that is not a valid URL: ${JSON.stringify(data.slice(0, 200))}`);
+    }
+    if (endpoint.origin !== this._url.origin) throw new Error(`the server named an endpoint on another origin (${endpoint.origin})`);
+    return endpoint;
   }
 
   async send(message: JSONRPCMessage): Promise<void> {

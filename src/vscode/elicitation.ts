@@ -2,13 +2,15 @@
  * A server's `elicitation/create` in the editor. Form mode: one quick input per field (built by
  * client/elicitationForm.ts), each starting at the server's default, after a first step that
  * says who asks and what for and lets the user respond or decline; Escape at any step cancels.
- * URL mode: a modal names the server and the full URL, and opens it only on "Open".
+ * URL mode: a modal names the server and the full URL, and opens it only on "Open"; only web
+ * pages are ever offered (common/urlPolicy.ts, checked in the core before it reaches here too).
  * A request the server withdraws (its signal aborts) closes whatever input is showing.
  */
 import * as vscode from 'vscode';
 import type { ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ElicitParams } from '../client/clientFeatures';
 import { elicitationFields, initialAnswer, readTextAnswer, type ElicitField } from '../client/elicitationForm';
+import { openableUrlProblem } from '../common/urlPolicy';
 
 const CANCEL: ElicitResult = { action: 'cancel' };
 
@@ -25,6 +27,7 @@ export async function askElicitation(server: string, params: ElicitParams, signa
 }
 
 async function askUrl(server: string, params: Extract<ElicitParams, { mode: 'url' }>): Promise<ElicitResult> {
+  if (openableUrlProblem(params.url)) return { action: 'decline' };
   const choice = await vscode.window.showInformationMessage(
     `MCP server "${server}" asks you to open a page: ${params.message}`,
     { modal: true, detail: `It will open ${params.url} in your browser.` },

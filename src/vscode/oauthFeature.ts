@@ -14,16 +14,33 @@
  */
 import * as vscode from 'vscode';
 import type { OAuthSession } from '../client/auth/oauthSession';
-import type { AuthChallenge, AuthorizationAgent, HttpAuth } from '../client/auth/types';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { AuthChallenge, AuthorizationAgent, ConnectionTrust, HttpAuth } from '../client/auth/types';
 import type { McpClientManager } from '../client/manager';
 import type { ResolvedServer } from '../client/types';
 import { errorMessage } from '../common/async';
+import { openableUrlProblem } from '../common/urlPolicy';
 import { Disposable } from '../common/lifecycle';
 
-/** Sends the user to the authorization page in their browser. */
+/** The user chose not to open the sign-in page: not a failure to report. */
+class SignInDeclined extends Error {
+  constructor() { super('the sign-in page was not opened'); }
+}
+
+/**
+ * Sends the user to the authorization page in their browser, after showing its full address: the
+ * server chose it, so the user should see where it leads before it opens. Only web pages are
+ * opened (common/urlPolicy.ts; the session checks it first as well).
+ */
 const browser: AuthorizationAgent = {
-  async open(url) {
+  async open(url, server) {
+    const problem = openableUrlProblem(url.href);
+    if (problem) throw new Error(`the sign-in page cannot be opened (${url.href}): ${problem}`);
+    const choice = await vscode.window.showInformationMessage(
+      `Sign in to MCP server "${server}" in your browser?`,
+      { modal: true, detail: `It will open ${url.href}` },
+      'Open',
+    );
+    if (choice !== 'Open') throw new SignInDeclined();
     if (!await vscode.env.openExternal(vscode.Uri.parse(url.href, true))) throw new Error('the browser could not be opened');
   },
 };
@@ -42,8 +59,8 @@ class DeferredSession implements HttpAuth {
     return (await this.session()).headers(method, url);
   }
 
-  async challenge(status: number, challenge: AuthChallenge, fetch: FetchLike): Promise<boolean> {
-    return (await this.session()).challenge(status, challenge, fetch);
+  async challenge(status: number, challenge: AuthChallenge, trust: ConnectionTrust): Promise<boolean> {
+    return (await this.session()).challenge(status, challenge, trust);
   }
 }
 
@@ -89,6 +106,7 @@ export class OAuthFeature extends Disposable {
       await manager.restart(server);
       return true;
     } catch (e) {
+      if (e instanceof SignInDeclined) return false;
       void vscode.window.showErrorMessage(`Sign-in to MCP server "${server}" failed: ${errorMessage(e)}`, 'Try Again').then((c) => {
         if (c) void this.signIn(manager, server);
       });

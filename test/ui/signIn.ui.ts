@@ -1,12 +1,12 @@
 // Signing into a remote server that requires OAuth, as a person does it: the tree shows it as
 // "needs sign-in" with a Sign In button (and one notification offering the same); clicking it
-// opens the authorization server's page in a new browser tab; "Allow" there sends the browser
+// shows the page's full address, and "Open" opens it in a new browser tab; "Allow" there sends the browser
 // back to Switchboard's loopback listener, which says so; the server then runs with its tools.
 // Screenshots of the tree row and of the consent page. The config is restored at the end.
 import * as fs from 'fs';
 import * as path from 'path';
 import { startHttpFixture } from '../fixtures/spawn';
-import { dismissNotifications, editConfig, openViewContainer, parkPointer, screenshot, waitForWorkbench, type UiContext } from './helpers';
+import { clickAnswer, dismissNotifications, editConfig, openViewContainer, parkPointer, screenshot, waitForWorkbench, type UiContext } from './helpers';
 
 export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
   const configFile = path.join(workspace, '.vscode', 'switchboard.json');
@@ -31,9 +31,14 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     fs.copyFileSync(path.join(shotsDir, 'needs-sign-in.png'), path.join(repo, 'docs', 'images', 'needs-sign-in.png'));
     log('the tree shows "needs sign-in" with a Sign In button, and one notification says so');
 
+    await row.locator('.action-label[aria-label^="Sign In"]').first().click();
+    // The server chose the sign-in page: its full address is shown before the browser opens it.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Sign in to MCP server "secured" in your browser?' }).first();
+    await dialog.waitFor({ timeout: 20000 });
+    if (!(await dialog.innerText()).includes(`http://127.0.0.1:${fx.port}/authorize?`)) throw new Error('the dialog does not show the address');
     const [tab] = await Promise.all([
       page.context().waitForEvent('page', { timeout: 20000 }),
-      row.locator('.action-label[aria-label^="Sign In"]').first().click(),
+      clickAnswer(page, 'Open'),
     ]);
     await tab.locator('#allow').waitFor({ timeout: 20000 }).catch(async (e: Error) => {
       throw new Error(`${e.message}\nthe new tab is at ${tab.url()}:\n${(await tab.content().catch(() => '')).slice(0, 600)}`);

@@ -14,10 +14,11 @@
  * asking for more cannot keep the user in a loop of browser tabs.
  */
 import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
+import { openableUrlProblem } from '../../common/urlPolicy';
 import { LoopbackRedirect, type RedirectResult } from './loopbackRedirect';
+import { OAuthFetchPolicy, oauthFetch } from './oauthFetch';
 import type { ServerOAuthProvider } from './oauthProvider';
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { SignInRequiredError, type AuthChallenge, type AuthorizationAgent, type HttpAuth } from './types';
+import { SignInRequiredError, type AuthChallenge, type AuthorizationAgent, type ConnectionTrust, type HttpAuth } from './types';
 
 const SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
@@ -30,7 +31,7 @@ export interface OAuthSessionOptions {
 export class OAuthSession implements HttpAuth {
   private _flow?: Promise<boolean>;
   private readonly _steppedUp = new Set<string>();
-  private _fetch?: FetchLike;
+  private _trust: ConnectionTrust = {};
 
   constructor(readonly server: string, readonly provider: ServerOAuthProvider, private readonly _opts: OAuthSessionOptions = {}) {}
 
@@ -42,8 +43,8 @@ export class OAuthSession implements HttpAuth {
     return { authorization: `DPoP ${tokens.access_token}`, dpop: await key.proof(method, url, tokens.access_token) };
   }
 
-  async challenge(status: number, { wwwAuthenticate, dpopNonce }: AuthChallenge, fetch: FetchLike): Promise<boolean> {
-    this._fetch = fetch;
+  async challenge(status: number, { wwwAuthenticate, dpopNonce }: AuthChallenge, trust: ConnectionTrust): Promise<boolean> {
+    this._trust = trust;
     const key = await this.provider.dpopKey();
     // A DPoP server that wants a nonce in the proof: no new sign-in, the same request with it.
     if (key && dpopNonce && /error="?use_dpop_nonce/.test(wwwAuthenticate ?? '')) {
@@ -53,6 +54,11 @@ export class OAuthSession implements HttpAuth {
     // The SDK reads Bearer challenges; a DPoP one has the same parameters.
     const header = wwwAuthenticate?.replace(/^\s*DPoP\s/i, 'Bearer ');
     const params = header ? extractWWWAuthenticateParams(new Response(null, { headers: { 'www-authenticate': header } })) : {};
+    const metadataUrl = params.resourceMetadataUrl;
+    const serverOrigin = new URL(this.provider.serverUrl).origin;
+    if (metadataUrl && metadataUrl.origin !== serverOrigin) {
+      throw new Error(`the server "${this.server}" named its OAuth metadata at ${metadataUrl.origin}, not on its own origin (${serverOrigin}); not fetched`);
+    }
     let stepUp = false;
     if (status === 403) {
       if (params.error !== 'insufficient_scope') return false;
@@ -61,7 +67,7 @@ export class OAuthSession implements HttpAuth {
       this._steppedUp.add(wanted);
       stepUp = true;
     }
-    return this._run(() => this._signIn(this._opts.agent, params.resourceMetadataUrl, params.scope, stepUp, undefined, fetch));
+    return this._run(() => this._signIn(this._opts.agent, metadataUrl, params.scope, stepUp));
   }
 
   /**
@@ -69,8 +75,7 @@ export class OAuthSession implements HttpAuth {
    * started again; discovery starts from the server URL's well-known metadata.
    */
   signIn(agent: AuthorizationAgent, signal?: AbortSignal): Promise<boolean> {
-    // The connection's fetch (its tls.ca) from the challenge that made the server wait for this sign-in.
-    return this._run(() => this._signIn(agent, undefined, undefined, false, signal, this._fetch ?? fetch));
+    return this._run(() => this._signIn(agent, undefined, undefined, false, signal));
   }
 
   /** Forgets the tokens and the registration ("Sign Out of Server"). */
@@ -86,9 +91,12 @@ export class OAuthSession implements HttpAuth {
 
   private async _signIn(
     agent: AuthorizationAgent | undefined, resourceMetadataUrl: URL | undefined, scope: string | undefined, stepUp: boolean,
-    signal: AbortSignal | undefined, baseFetch: FetchLike,
+    signal?: AbortSignal,
   ): Promise<boolean> {
     const { provider } = this;
+    // Trusting what the connection trusts (its tls.ca, from the challenge that led here), and
+    // fetching only where the server and its authorization server are (oauthFetch.ts).
+    const baseFetch = oauthFetch(new OAuthFetchPolicy(new URL(provider.serverUrl), await provider.discoveryState()), this._trust.ca);
     // With DPoP, the token requests carry proofs (and meet the authorization server's nonce).
     const key = await provider.dpopKey();
     const fetchFn = key ? key.wrapFetch(baseFetch) : baseFetch;
@@ -105,6 +113,8 @@ export class OAuthSession implements HttpAuth {
         await provider.saveRedirectPort(loopback.port!);
       }
       provider.onRedirect = async (url, state) => {
+        const problem = openableUrlProblem(url.href);
+        if (problem) throw new Error(`the sign-in page of "${this.server}" cannot be opened (${url.href}): ${problem}`);
         if (!agent || !loopback) throw new SignInRequiredError(this.server);
         redirected = loopback.waitForCode(state ?? '', this._opts.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS);
         redirected.catch(() => undefined);

@@ -3,8 +3,6 @@
  * PKCE, token exchange, refresh) is the SDK's `auth()`; what is ours is where credentials live,
  * how the user's browser is reached, and when the transports ask for a sign-in.
  */
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-
 /** Per-server OAuth settings from the configuration (`"oauth": { … }` on a remote server). */
 export interface OAuthSettings {
   /** A client registered with the authorization server beforehand; without it the client registers itself. */
@@ -80,7 +78,12 @@ export interface HttpAuth {
   /**
    * A 401, or a 403 with `insufficient_scope`: gets new tokens when it can and says whether
    * the request should be sent again. Throws when the user must act (SignInRequiredError).
-   * `fetch` trusts what the server's connection trusts; the OAuth flow's requests use it.
+   * The OAuth flow's requests trust what the server's connection trusts (`trust.ca`).
    */
-  challenge(status: number, challenge: AuthChallenge, fetch: FetchLike): Promise<boolean>;
+  challenge(status: number, challenge: AuthChallenge, trust: ConnectionTrust): Promise<boolean>;
+}
+
+/** What a server's connection trusts: for https://, the certificates its chain may end in (tls.ts), when not Node's defaults. */
+export interface ConnectionTrust {
+  ca?: string[];
 }
