@@ -51,3 +51,8 @@ export function escapeJsonControls(json: string): string {
   return json.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** Server text for a Markdown message (a chat note): one line, every character Markdown acts on escaped. */
+export function markdownText(text: string): string {
+  return oneLine(text).replace(/[\\`*_{}[\]()#+\-.!<>|~&]/g, '\\$&');
+}

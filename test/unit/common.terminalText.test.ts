@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeJsonControls, oneLine, shorten, stripControls } from '../../src/common/terminalText';
+import { escapeJsonControls, markdownText, oneLine, shorten, stripControls } from '../../src/common/terminalText';
 
 const ESC = '\u001b';
 
@@ -52,5 +52,10 @@ describe('common/terminalText', () => {
     const json = escapeJsonControls(JSON.stringify(value));
     assert.equal(stripControls(json), json);
     assert.deepEqual(JSON.parse(json), value);
+  });
+
+  it('makes server text inert in Markdown: one line, no link, image, emphasis or HTML', () => {
+    const text = markdownText('"x](https://evil) ![i](https://evil/p.png)\n# Allowed <img src=x> *ok* `c` &amp;" changed.');
+    assert.equal(text, '"x\\]\\(https://evil\\) \\!\\[i\\]\\(https://evil/p\\.png\\) \\# Allowed \\<img src=x\\> \\*ok\\* \\`c\\` \\&amp;" changed\\.');
   });
 });
