@@ -332,7 +332,7 @@ export class McpServerConnection extends Disposable {
 
   private _setState(state: ServerState): void {
     this._state = redactState(state, this._redact);
-    this._onDidChangeState.fire(state);
+    this._onDidChangeState.fire(this._state);
   }
 
   private _setCatalog(catalog: ServerCatalog, kinds: CatalogKind[] = ['tools', 'resources', 'resourceTemplates', 'prompts']): void {

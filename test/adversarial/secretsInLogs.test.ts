@@ -86,6 +86,8 @@ describe('adversarial: secret in command line and URL', function () {
     try {
       // The well-behaved server first: it also loads the client code, which is not the attack's cost.
       await manager.reconcile(servers.filter((s) => s.name === 'echo'));
+      const events: string[] = [];
+      manager.onDidChangeState(({ server, state }) => events.push(`${server}: ${describeFailure(state, 20)}`));
       const w = watchHost();
       await manager.reconcile(servers);
       const result = await manager.connection('leaky')!.client!.callTool({ name: 'whoami', arguments: {} });
@@ -100,6 +102,7 @@ describe('adversarial: secret in command line and URL', function () {
       const states = ['leaky', 'dies', 'remote', 'echo'].map((s) => describeFailure(manager.state(s)!, 20)).join('\n');
       assert.deepEqual(leaks(written), [], 'the logs hold no secret');
       assert.deepEqual(leaks(states), [], `the states hold no secret: ${states}`);
+      assert.deepEqual(leaks(events.join('\n')), [], 'the state events (the tree, notifications) hold no secret');
       assert.equal(manager.state('dies')?.kind, 'error');
       assert.equal(manager.state('remote')?.kind, 'error');
       // What is left is still useful: where the secrets were is shown.
