@@ -17,6 +17,8 @@ import { buildDesiredServers } from '../../src/client/desired';
 import { describeFailure } from '../../src/client/state';
 import { parseConfigText } from '../../src/config/parse';
 import { resolveServerConfig } from '../../src/config/variables';
+import { managerBackend } from '../../src/router/backend';
+import { ToolRouter } from '../../src/router/router';
 import { fixturePath } from '../fixtures/spawn';
 import { resultTexts, testManager, tracingLog, type RecordedLog } from '../connection/helpers';
 import { hostilePath, survived, watchHost } from './harness';
@@ -50,6 +52,24 @@ function configText(remoteUrl: string): string {
 
 const leaks = (text: string): string[] => SECRETS.filter((s) => text.includes(s));
 
+/**
+ * A Streamable HTTP server that starts and lists a tool, then answers its call with a 500 that
+ * repeats the request's URL and headers, as a careless server's error page would.
+ */
+function careless(req: http.IncomingMessage, res: http.ServerResponse): void {
+  let body = '';
+  req.on('data', (c: Buffer) => { body += c.toString(); });
+  req.on('end', () => {
+    if (req.method !== 'POST') return void res.writeHead(405).end();
+    const msg = JSON.parse(body) as { id?: number; method: string; params?: { protocolVersion?: string } };
+    const answer = (result: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: msg.id, result }));
+    if (msg.id === undefined) return void res.writeHead(202).end();
+    if (msg.method === 'initialize') return answer({ protocolVersion: msg.params?.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'careless', version: '1' } });
+    if (msg.method === 'tools/list') return answer({ tools: [{ name: 'x', inputSchema: { type: 'object' } }] });
+    res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot serve ${req.url} for ${JSON.stringify(req.headers)}`);
+  });
+}
+
 describe('adversarial: secret in command line and URL', function () {
   this.timeout(60_000);
   let remote: http.Server;
@@ -57,11 +77,7 @@ describe('adversarial: secret in command line and URL', function () {
   let dir = '';
 
   before(async () => {
-    // Answers every request with a 500 that repeats its URL and headers, as a careless server's error page would.
-    remote = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot serve ${req.url} for ${JSON.stringify(req.headers)}`);
-    });
+    remote = http.createServer(careless);
     await new Promise<void>((resolve) => remote.listen(0, '127.0.0.1', resolve));
     remoteUrl = `http://127.0.0.1:${(remote.address() as AddressInfo).port}/mcp`;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-secrets-'));
@@ -92,6 +108,7 @@ describe('adversarial: secret in command line and URL', function () {
       await manager.reconcile(servers);
       const result = await manager.connection('leaky')!.client!.callTool({ name: 'whoami', arguments: {} });
       const echo = await manager.connection('echo')!.client!.callTool({ name: 'echo', arguments: { text: 'still here' } });
+      const failed = await new ToolRouter(managerBackend(manager), { authorize: async () => ({ allowed: true, by: 'policy' }) }).call('remote_x', {}, { origin: 'cli' });
       const figures = w.stop();
 
       // The server did get its secrets: only what we write is redacted.
@@ -104,7 +121,9 @@ describe('adversarial: secret in command line and URL', function () {
       assert.deepEqual(leaks(states), [], `the states hold no secret: ${states}`);
       assert.deepEqual(leaks(events.join('\n')), [], 'the state events (the tree, notifications) hold no secret');
       assert.equal(manager.state('dies')?.kind, 'error');
-      assert.equal(manager.state('remote')?.kind, 'error');
+      assert.equal(failed.kind, 'failed');
+      assert.deepEqual(leaks((failed as { message: string }).message), [], `the failed call's message holds no secret: ${(failed as { message: string }).message}`);
+      assert.match((failed as { message: string }).message, /cannot serve \/mcp\?key=\*\*\*/);
       // What is left is still useful: where the secrets were is shown.
       assert.match(written, /starting: .* --api-key \*\*\* --session=\*\*\* --password \*\*\* --endpoint https:\/\/api\.example\/v1\?access_token=\*\*\*&page=1/);
       assert.match(written, /connecting to http:\/\/127\.0\.0\.1:\d+\/mcp\?key=\*\*\*/);
@@ -130,7 +149,7 @@ describe('adversarial: secret in command line and URL', function () {
         env: { ...process.env, SWITCHBOARD_HOME: path.join(dir, 'home'), SWITCHBOARD_INPUT_APIKEY: INPUT_SECRET, SB_TEST_TOKEN: ENV_SECRET },
       }, (_err, stdout, stderr) => resolve({ stdout, stderr }));
     });
-    for (const args of [['list', '--verbose'], ['list', '--json'], ['call', 'dies_whoami', '{}', '--yes', '--verbose'], ['call', 'remote_x', '{}', '--yes']]) {
+    for (const args of [['list', '--verbose'], ['list', '--json'], ['call', 'dies_whoami', '{}', '--yes', '--verbose'], ['call', 'remote_x', '{}', '--yes', '--verbose']]) {
       const r = await run(...args);
       assert.deepEqual(leaks(r.stdout + r.stderr), [], `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       if (args[1] === '--verbose' && args[0] === 'list') assert.match(r.stderr, /\[leaky\] info: starting: .* --api-key \*\*\*/);
