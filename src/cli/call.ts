@@ -7,6 +7,7 @@
  * reached, 2 bad input (config, JSON, or arguments the tool's schema rejects; the field is named),
  * 3 not allowed.
  */
+import { escapeJsonControls } from '../common/terminalText';
 import { sanitizePrefix } from '../client/namespacing';
 import { auditEntryFromCall } from '../policy/audit';
 import { createAuthorizer } from '../policy/authorizer';
@@ -64,9 +65,9 @@ export async function runCall(
     }
     const outcome = await router.call(name, args, { origin: 'cli' });
     if (opts.json) {
-      out(JSON.stringify(outcome.kind === 'ok' || outcome.kind === 'toolError'
+      out(escapeJsonControls(JSON.stringify(outcome.kind === 'ok' || outcome.kind === 'toolError'
         ? { outcome: outcome.kind, result: outcome.result }
-        : { outcome: outcome.kind, message: outcome.message }, null, 2));
+        : { outcome: outcome.kind, message: outcome.message }, null, 2)));
     } else if (outcome.kind === 'ok' || outcome.kind === 'toolError') {
       out(renderResultText(outcome.result).trimEnd());
     } else {

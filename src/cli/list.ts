@@ -2,6 +2,7 @@
  * `switchboard list`: connects every configured server in parallel and prints what each offers.
  * Exit 0 when it ran (even if some servers failed), 2 when the config could not be read.
  */
+import { escapeJsonControls } from '../common/terminalText';
 import { describeState } from '../client/state';
 import { openSession } from './session';
 
@@ -38,7 +39,7 @@ export async function runList(opts: ListOptions, out: (line: string) => void, er
       return report;
     });
     if (opts.json) {
-      out(JSON.stringify({ servers: reports }, null, 2));
+      out(escapeJsonControls(JSON.stringify({ servers: reports }, null, 2)));
     } else {
       for (const r of reports) {
         out(`${r.name}: ${describeState(manager.state(r.name)!)}${r.state === 'running' ? ` — ${r.tools.length} tools, ${r.resources} resources, ${r.prompts} prompts` : ''}`);

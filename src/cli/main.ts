@@ -1,4 +1,5 @@
 /** Headless CLI over the same core as the extension: `switchboard check|list|call`. */
+import { stripControls } from '../common/terminalText';
 import { runCall } from './call';
 import { runCheck } from './check';
 import { runConformance } from './conformance';
@@ -39,8 +40,10 @@ function parseArgs(argv: string[]): { command?: string; flags: Record<string, st
 
 async function main(): Promise<number> {
   const { command, flags, rest } = parseArgs(process.argv.slice(2));
-  const out = (l: string) => process.stdout.write(`${l}\n`);
-  const err = (l: string) => process.stderr.write(`${l}\n`);
+  // Servers' text (tool names, descriptions, results, stderr, errors) reaches the terminal through
+  // these two alone, so no escape sequence a server wrote can act on it. JSON output escapes them instead.
+  const out = (l: string) => process.stdout.write(`${stripControls(l)}\n`);
+  const err = (l: string) => process.stderr.write(`${stripControls(l)}\n`);
   const config = typeof flags.config === 'string' ? flags.config : undefined;
   switch (command) {
     case 'check': return runCheck({ config }, out);
@@ -63,5 +66,5 @@ main().then(
     // Flush stdout before exiting: piped output is asynchronous.
     process.stdout.write('', () => process.exit(code));
   },
-  (e) => { process.stderr.write(`switchboard: ${(e as Error)?.stack ?? e}\n`); process.exit(1); },
+  (e) => { process.stderr.write(`switchboard: ${stripControls(String((e as Error)?.stack ?? e))}\n`); process.exit(1); },
 );

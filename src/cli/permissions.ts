@@ -10,6 +10,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { escapeJsonControls } from '../common/terminalText';
 import { AuditLog } from '../policy/audit';
 import { JsonFileStore } from '../policy/fileStore';
 import { allowServerRule, allowToolRule, denyRule } from '../policy/rules';
@@ -100,7 +101,7 @@ async function ruleFromServers(
 export async function runPermissions(opts: PermissionOptions, out: (l: string) => void, err: (l: string) => void): Promise<number> {
   const policy = await openPolicy(configPathOf(opts.config), err);
   const rules = policy.store.list();
-  if (opts.json) out(JSON.stringify(rules, null, 2));
+  if (opts.json) out(escapeJsonControls(JSON.stringify(rules, null, 2)));
   else if (!rules.length) out(`no rules (stored in ${policy.dir})`);
   else for (const r of rules) out(describeRule(r));
   return 0;

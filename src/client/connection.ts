@@ -9,6 +9,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage, withTimeout } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
+import { redactCredentials, type Redactor } from '../common/redact';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
 import { isSignInRequired, type HttpAuth } from './auth/types';
@@ -21,7 +22,7 @@ import { Launch } from './launch';
 import { LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
 import { RestartPolicy } from './restartPolicy';
-import { errored, isActive, needsSignIn, running, starting, stopped } from './state';
+import { errored, isActive, needsSignIn, redactState, running, starting, stopped } from './state';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { openRemote, openStdio, type OpenOptions, type TransportKind } from './transports';
 import {
@@ -45,6 +46,8 @@ export interface ConnectionOptions {
   features?: ClientFeatures;
   /** A remote server's OAuth session, kept across its restarts. */
   auth?: HttpAuth;
+  /** Hides the server's secrets in the messages its states carry (errors, stderr tails); `log` does its own. */
+  redact?: Redactor;
   /** A connection quiet this long is pinged (0: never); one that does not answer within `pingTimeoutMs` is restarted. */
   pingIntervalMs?: number;
   pingTimeoutMs?: number;
@@ -65,6 +68,7 @@ export class McpServerConnection extends Disposable {
   private _restartTimer?: NodeJS.Timeout;
   private readonly _policy: RestartPolicy;
   private readonly _tail = new LineTail(20);
+  private readonly _redact: Redactor;
 
   private readonly _onDidChangeState = this._register(new Emitter<ServerState>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -74,6 +78,7 @@ export class McpServerConnection extends Disposable {
   constructor(readonly definition: ResolvedServer, private readonly _opts: ConnectionOptions) {
     super();
     this._policy = _opts.restartPolicy ?? new RestartPolicy();
+    this._redact = _opts.redact ?? redactCredentials;
     this._register(toDisposable(() => clearTimeout(this._restartTimer)));
   }
 
@@ -81,7 +86,7 @@ export class McpServerConnection extends Disposable {
   get state(): ServerState { return this._state; }
   get catalog(): ServerCatalog { return this._catalog; }
   get transportKind(): TransportKind | undefined { return this._launch?.kind; }
-  get stderrTail(): string[] { return this._tail.lines(); }
+  get stderrTail(): string[] { return this._tail.lines().map(this._redact); }
   /** The stdio server's process id while it runs. */
   get pid(): number | undefined { return this._launch?.tracked?.pid(); }
 
@@ -326,8 +331,8 @@ export class McpServerConnection extends Disposable {
   }
 
   private _setState(state: ServerState): void {
-    this._state = state;
-    this._onDidChangeState.fire(state);
+    this._state = redactState(state, this._redact);
+    this._onDidChangeState.fire(this._state);
   }
 
   private _setCatalog(catalog: ServerCatalog, kinds: CatalogKind[] = ['tools', 'resources', 'resourceTemplates', 'prompts']): void {

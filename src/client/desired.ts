@@ -2,6 +2,7 @@
  * Turns parsed configuration into the manager's desired set: which servers run, and which are
  * listed but held back (invalid, disabled, untrusted, unresolved variables) with the reason.
  */
+import { redactCredentials } from '../common/redact';
 import type { ConfigError, ParsedConfig, ServerConfig, ServerDefinition } from '../config/types';
 import type { DesiredServer } from './manager';
 import { errored, stopped } from './state';
@@ -10,7 +11,7 @@ export interface DesiredContext {
   /** Workspace Trust: workspace-file servers only run in a trusted workspace. */
   trusted: boolean;
   /** Resolves variables; only called for servers that will actually run. */
-  resolve(def: ServerDefinition, config: ParsedConfig): Promise<{ config: ServerConfig } | { error: string }>;
+  resolve(def: ServerDefinition, config: ParsedConfig): Promise<{ config: ServerConfig; secrets?: string[] } | { error: string }>;
 }
 
 export function formatConfigError(e: ConfigError): string {
@@ -29,7 +30,8 @@ export async function buildDesiredServers(configs: readonly ParsedConfig[], ctx:
     for (const bad of config.invalidServers) {
       claim(bad.name, config);
       const first = bad.errors.find((e) => e.severity === 'error') ?? bad.errors[0];
-      const message = `invalid configuration: ${first ? formatConfigError(first) : 'unknown error'}`;
+      // A config error may quote the value it rejects, a literal credential included.
+      const message = redactCredentials(`invalid configuration: ${first ? formatConfigError(first) : 'unknown error'}`);
       byName.set(bad.name, async () => ({ name: bad.name, sourceKind, hold: errored(message) }));
     }
     for (const def of config.servers) {
@@ -40,8 +42,8 @@ export async function buildDesiredServers(configs: readonly ParsedConfig[], ctx:
         // Untrusted: do not even resolve variables, so no input prompt or env read happens for it.
         if (sourceKind === 'workspace' && !ctx.trusted) return { ...base, config: def.config, hold: stopped('untrusted') };
         const resolved = await ctx.resolve(def, config);
-        if ('error' in resolved) return { ...base, config: def.config, hold: errored(resolved.error) };
-        return { ...base, config: resolved.config };
+        if ('error' in resolved) return { ...base, config: def.config, hold: errored(redactCredentials(resolved.error)) };
+        return { ...base, config: resolved.config, secrets: resolved.secrets };
       });
     }
   }

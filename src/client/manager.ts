@@ -4,6 +4,7 @@
  */
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
+import { createRedactor, redactCredentials, type Redactor } from '../common/redact';
 import { diffServers, type ServerDiff } from '../config/diff';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
 import type { CatalogCache } from './catalogCache';
@@ -11,6 +12,7 @@ import type { HttpAuth } from './auth/types';
 import type { ClientFeatures } from './clientFeatures';
 import type { McpServerConnection } from './connection';
 import { namespaceTools, refKey } from './namespacing';
+import { redactedLog } from './redactedLog';
 import { RestartPolicy } from './restartPolicy';
 import { describeFailure, stopped, waitsToRun } from './state';
 import type {
@@ -22,6 +24,8 @@ export interface DesiredServer {
   name: string;
   sourceKind: ResolvedServer['sourceKind'];
   config?: ServerConfig;
+  /** Values in `config` that must never be written out: every line about the server is redacted with them. */
+  secrets?: readonly string[];
   hold?: ServerState;
 }
 
@@ -70,6 +74,7 @@ interface Entry {
   def?: ResolvedServer;
   conn?: McpServerConnection;
   store: DisposableStore;
+  redact?: Redactor;
 }
 
 export class McpClientManager extends Disposable implements IServerRegistry {
@@ -118,6 +123,17 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     return [...this._entries.keys()];
   }
 
+  /**
+   * Hides the server's secrets and anything shaped like a credential in text about it; every
+   * line the connection writes has been through it, and writers outside the core use it too.
+   */
+  redactor(server: string): Redactor {
+    const e = this._entries.get(server);
+    if (!e) return redactCredentials;
+    e.redact ??= createRedactor(e.desired.secrets);
+    return e.redact;
+  }
+
   connection(server: string): McpServerConnection | undefined {
     return this._entries.get(server)?.conn;
   }
@@ -134,7 +150,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
 
   definition(server: string): ResolvedServer | undefined {
     const d = this._entries.get(server)?.desired;
-    return d?.config ? { name: d.name, sourceKind: d.sourceKind, config: d.config } : undefined;
+    return d?.config ? { name: d.name, sourceKind: d.sourceKind, config: d.config, secrets: d.secrets } : undefined;
   }
 
   cachedCatalog(server: string): ServerCatalog | undefined {
@@ -225,10 +241,10 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     const entry: Entry = { desired, store };
     this._entries.set(desired.name, entry);
     if (!runs(desired) || !kit) return;
-    const def: ResolvedServer = { name: desired.name, sourceKind: desired.sourceKind, config: desired.config };
+    const def: ResolvedServer = { name: desired.name, sourceKind: desired.sourceKind, config: desired.config, secrets: desired.secrets };
     entry.def = def;
     const conn = store.add(new kit.Connection(def, {
-      log: this._opts.logFor(desired.name),
+      log: redactedLog(this._opts.logFor(desired.name), this.redactor(desired.name)),
       clientInfo: this._opts.clientInfo,
       prepareEnv: this._opts.prepareEnv && ((c) => this._opts.prepareEnv!(c, desired.name)),
       restartPolicy: this._opts.restartPolicy?.(),
@@ -238,6 +254,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
       pingIntervalMs: this._opts.ping?.intervalMs,
       pingTimeoutMs: this._opts.ping?.timeoutMs,
       auth: def.config.type !== 'stdio' ? this._opts.oauth?.(def) : undefined,
+      redact: this.redactor(desired.name),
     }));
     entry.conn = conn;
     // The catalog is cached once the server runs (its first full listing) and after each change.

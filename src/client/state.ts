@@ -1,4 +1,5 @@
 /** Small helpers over the `ServerState` union, so callers never switch on strings ad hoc. */
+import type { Redactor } from '../common/redact';
 import type { ServerState } from './types';
 
 export const stopped = (reason?: Extract<ServerState, { kind: 'stopped' }>['reason']): ServerState => ({ kind: 'stopped', reason });
@@ -7,6 +8,15 @@ export const running = (): ServerState => ({ kind: 'running' });
 export const errored = (message: string, stderrTail: string[] = []): ServerState => ({ kind: 'error', message, stderrTail });
 /** A remote server that wants an OAuth sign-in the user has not given yet: not a fault, a step to take. */
 export const needsSignIn = (message: string): ServerState => ({ kind: 'error', message, stderrTail: [], signIn: true });
+
+/** `state` with its messages (an error, its stderr tail, a restart's last error) passed through `redact`. */
+export function redactState(state: ServerState, redact: Redactor): ServerState {
+  switch (state.kind) {
+    case 'error': return { ...state, message: redact(state.message), stderrTail: state.stderrTail.map(redact) };
+    case 'restarting': return { ...state, lastError: redact(state.lastError) };
+    default: return state;
+  }
+}
 
 /** True while the connection owns (or is about to own) a process or socket. */
 export function isActive(state: ServerState): boolean {

@@ -54,6 +54,8 @@ export interface ResolvedServer {
   name: string;
   sourceKind: ConfigSourceKind;
   config: ServerConfig;
+  /** Values in `config` that must never be written out (see `resolveServerConfig`). */
+  secrets?: readonly string[];
 }
 
 /** A tool as exposed to routers and models: globally unique name plus where it lives. */

@@ -7,6 +7,7 @@
  * `${...}` is an error naming it; a `$` not followed by `{...}` is plain text.
  */
 import * as path from 'node:path';
+import { createRedactor, isCredentialName } from '../common/redact';
 import type { ServerConfig } from './types';
 import { formatJsonPath, type JsonPath } from './jsonPath';
 
@@ -136,14 +137,16 @@ function lookupEnv(env: Record<string, string | undefined>, name: string): strin
 }
 
 /**
- * Resolves every variable in a server config. Problems that need no user interaction (unknown
+ * Resolves every variable in a server config, and lists the resolved values that are secrets
+ * (what `${input:…}` and `${env:…}` gave, and values under a credential's name) for the redactor
+ * every line about the server goes through (common/redact.ts). Problems that need no user interaction (unknown
  * variables, no workspace folder) are found before any input is asked for, so the user is never
  * prompted for a server that cannot start anyway. Substituted values are not scanned again, so
  * an input or environment value containing `${...}` stays literal.
  */
 export async function resolveServerConfig(
   config: ServerConfig, ctx: VariableContext,
-): Promise<{ config: ServerConfig } | { error: string }> {
+): Promise<{ config: ServerConfig; secrets: string[] } | { error: string }> {
   for (const use of listVariables(config)) {
     const where = formatJsonPath(use.path);
     const kind = use.variable.kind;
@@ -165,6 +168,9 @@ export async function resolveServerConfig(
     inputs.set(id, value);
   }
 
+  // Every value an input or the environment gave: only the config layer knows where a string came from.
+  const secrets = new Set<string>();
+  const secret = (value: string) => { if (value) secrets.add(value); return value; };
   const substitute = (text: string): string => text.replace(VARIABLE, (_m, body: string) => {
     const v = classifyVariable(body);
     switch (v.kind) {
@@ -172,14 +178,16 @@ export async function resolveServerConfig(
       case 'workspaceFolderBasename': return path.basename(ctx.workspaceFolder ?? '');
       case 'userHome': return ctx.userHome;
       case 'pathSeparator': return path.sep;
-      case 'env': return lookupEnv(ctx.env, v.name);
-      case 'input': return inputs.get(v.id) ?? '';
+      case 'env': return secret(lookupEnv(ctx.env, v.name));
+      case 'input': return secret(inputs.get(v.id) ?? '');
       default: return '';
     }
   });
   const resolved = mapConfigStrings(config, substitute);
+  for (const value of namedSecrets(resolved)) secrets.add(value);
+  const hide = createRedactor(secrets);
 
-  const relative = (where: string, value: string) => ({ error: `${where} "${value}" is relative but no workspace folder is open` });
+  const relative = (where: string, value: string) => ({ error: `${where} "${hide(value)}" is relative but no workspace folder is open` });
   if (resolved.type === 'stdio') {
     for (const key of ['cwd', 'envFile'] as const) {
       const value = resolved[key];
@@ -197,7 +205,19 @@ export async function resolveServerConfig(
       resolved.tls = { ...resolved.tls, ca };
     }
   }
-  return { config: resolved };
+  return { config: resolved, secrets: [...secrets] };
+}
+
+/**
+ * Values a resolved config holds under a credential's name, literal or not: env entries and
+ * headers named like one (`API_KEY`, `Authorization`), the OAuth client secret and private key.
+ */
+function namedSecrets(config: ServerConfig): string[] {
+  const named = (r: Record<string, string | null>) => Object.entries(r).flatMap(([k, v]) => (v && isCredentialName(k) ? [v] : []));
+  if (config.type === 'stdio') return named(config.env);
+  const values = named(config.headers).flatMap((v) => [v, v.replace(/^\S+\s+/, '')]);
+  for (const v of [config.oauth?.clientSecret, config.oauth?.privateKeyPem]) if (v) values.push(v);
+  return values;
 }
 
 function isHttpUrl(value: string): boolean {

@@ -7,6 +7,7 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import type { McpClientManager, StartOnUseResult } from '../client/manager';
 import type { ToolCaller } from '../client/toolCalls';
 import type { IServerRegistry } from '../client/types';
+import type { Redactor } from '../common/redact';
 
 /** What the router needs from the client side; the manager provides it through `managerBackend`. */
 export interface RouterBackend {
@@ -19,6 +20,8 @@ export interface RouterBackend {
   requestOptions(server: string, signal?: AbortSignal): RequestOptions;
   /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
   startOnUse?(server: string, signal?: AbortSignal): Promise<StartOnUseResult>;
+  /** Hides the server's secrets in an error about it (see `McpClientManager.redactor`). */
+  redactor?(server: string): Redactor;
 }
 
 /** Adapts the client manager: a server's client and timeout come from its current connection. */
@@ -29,5 +32,6 @@ export function managerBackend(manager: McpClientManager): RouterBackend {
     callerFor: (server) => manager.connection(server)?.toolCalls,
     requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
     startOnUse: (server, signal) => manager.startOnUse(server, signal),
+    redactor: (server) => manager.redactor(server),
   };
 }

@@ -133,7 +133,9 @@ export class ToolRouter extends Disposable {
     } catch (e) {
       if (opts.signal?.aborted) return cancelled(name);
       if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) return { kind: 'failed', message: `${name} timed out: ${e.message}` };
-      return { kind: 'failed', message: `${name} failed: ${errorMessage(e)}` };
+      // A transport error may quote what was sent (a server's error page repeating the URL or headers).
+      const redact = this._backend.redactor?.(target.server) ?? String;
+      return { kind: 'failed', message: `${name} failed: ${redact(errorMessage(e))}` };
     }
   }
 

@@ -22,6 +22,7 @@ import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { errorMessage } from '../common/async';
 import { Disposable, type IDisposable } from '../common/lifecycle';
+import { markdownText } from '../common/terminalText';
 import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
 import { isStaleAsk } from '../policy/policy';
@@ -180,7 +181,7 @@ export class ChatFeature extends Disposable {
     // An unknown tool or a stopped server: the router's answer says so.
     if (!target) return { via: 'router' };
     const decision = permissions.decide(target.server, target.tool);
-    if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${decision.message}_\n\n` };
+    if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${markdownText(decision.message)}_\n\n` };
     if (isStaleAsk(decision)) return { via: 'router', note: changedNote(name, decision) };
     return editorName ? { via: 'editor', editorName } : { via: 'router' };
   }
@@ -244,8 +245,9 @@ export function matchEditorTools(names: readonly string[]): Map<string, string> 
 
 /** Said in the chat before our prompt asks about a tool that changed since the user allowed it. */
 function changedNote(name: string, decision: Extract<Decision, { kind: 'ask' }>): string {
-  const what = decision.changed?.map((c) => `- ${c.message}`).join('\n');
-  return `_\`${name}\`: ${decision.message} Review it in the prompt before it runs._${what ? `\n\n${what}` : ''}\n\n`;
+  // The messages quote the tool's name and its schema's property names: the server's text, not Markdown to render.
+  const what = decision.changed?.map((c) => `- ${markdownText(c.message)}`).join('\n');
+  return `_\`${name}\`: ${markdownText(decision.message)} Review it in the prompt before it runs._${what ? `\n\n${what}` : ''}\n\n`;
 }
 
 function omittedNote(selection: ToolSelection, total: number): string {

@@ -3,13 +3,16 @@
  * read why the last run failed, plus the extension's own channel.
  */
 import * as vscode from 'vscode';
+import { redactedLog } from '../client/redactedLog';
 import type { ServerLog } from '../client/types';
+import { redactCredentials, type Redactor } from '../common/redact';
 import { Disposable } from '../common/lifecycle';
 
 export const channelName = (server: string): string => `Switchboard: ${server}`;
 
 export class ServerLogs extends Disposable {
   private readonly _channels = new Map<string, vscode.LogOutputChannel>();
+  private _redactor: (server: string) => Redactor = () => redactCredentials;
   readonly main: vscode.LogOutputChannel = this._register(vscode.window.createOutputChannel('MCP Switchboard', { log: true }));
 
   channel(server: string): vscode.LogOutputChannel {
@@ -21,9 +24,15 @@ export class ServerLogs extends Disposable {
     return ch;
   }
 
+  /** Where each server's redactor comes from (the manager, which knows its secrets), once there is one. */
+  redactWith(redactor: (server: string) => Redactor): void {
+    this._redactor = redactor;
+  }
+
+  /** The server's log; every line is redacted (common/redact.ts) before it reaches the channel and VS Code's log files. */
   logFor(server: string): ServerLog {
     const ch = this.channel(server);
-    return {
+    return redactedLog({
       trace: (m) => ch.trace(m),
       debug: (m) => ch.debug(m),
       info: (m) => ch.info(m),
@@ -32,7 +41,7 @@ export class ServerLogs extends Disposable {
       // stderr is the server's own diagnostics, not necessarily errors: log it as info, tagged.
       stderr: (line) => ch.info(`[stderr] ${line}`),
       traceEnabled: () => ch.logLevel === vscode.LogLevel.Trace,
-    };
+    }, (text) => this._redactor(server)(text));
   }
 
   show(server: string): void {

@@ -68,6 +68,7 @@ export class ServersFeature extends Disposable {
       oauth: this.oauth.sessionFor,
       features: new EditorClientFeatures(_logs),
     }));
+    _logs.redactWith((server) => this.manager.redactor(server));
     // Applied once the manager has the servers, before they have started.
     this._register(this.manager.onDidChangeServers(() => this._setApplied()));
     this._register(this._watcher.onDidChange(() => void this.reload()));

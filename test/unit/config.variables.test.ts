@@ -137,4 +137,24 @@ describe('config/variables', () => {
       [['command'], 'input:b'], [['args', 0], 'input:a'], [['args', 0], 'input:b'], [['env', 'X'], 'input:c'],
     ]);
   });
+
+  it('lists as secrets what inputs and the environment gave, and values under a credential\'s name', async () => {
+    const secrets = async (config: ServerConfig) => {
+      const r = await resolveServerConfig(config, context({}, { key: 'from-input' }));
+      if ('error' in r) assert.fail(r.error);
+      return [...r.secrets].sort();
+    };
+    assert.deepEqual(await secrets(stdio({
+      args: ['--key', '${input:key}', '${workspaceFolder}', '${env:EMPTY}'], env: { API_TOKEN: 'literal-token', MODE: 'fast', X: '${env:TOKEN}' },
+    })), ['from-input', 'literal-token', 'sekrit']);
+    assert.deepEqual(await secrets(remote({
+      url: 'https://x.test/?k=${input:key}', headers: { Authorization: 'Bearer abc123', Accept: 'application/json' },
+      oauth: { clientSecret: 'client-secret' },
+    })), ['Bearer abc123', 'abc123', 'client-secret', 'from-input']);
+  });
+
+  it('does not repeat a secret in an error about the value it is in', async () => {
+    const message = await failure(stdio({ cwd: 'rel/${input:key}' }), context({ workspaceFolder: undefined }, { key: 'from-input' }));
+    assert.ok(!message.includes('from-input'), message);
+  });
 });
