@@ -61,6 +61,12 @@ async function main(): Promise<number> {
   }
 }
 
+// Stdio servers run in sessions of their own, out of reach of the terminal's Ctrl-C: end on these
+// signals through process.exit, whose 'exit' hook (stdioTransport.ts) kills the servers' groups.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(signal, () => process.exit(code));
+}
+
 main().then(
   (code) => {
     // Flush stdout before exiting: piped output is asynchronous.

@@ -5,7 +5,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { sleep } from '../common/async';
 import { DisposableStore } from '../common/lifecycle';
-import { isAlive, killProcessTree, listDescendants } from './processTree';
 import type { TracingTransport } from './tracingTransport';
 import type { TransportKind } from './transports';
 
@@ -13,6 +12,10 @@ import type { TransportKind } from './transports';
 export interface TrackedTransport {
   close(): Promise<void>;
   pid(): number | undefined;
+  /** A stdio server's staged stop of its whole process tree (stdioTransport.ts). */
+  stop?(graceMs: number): Promise<void>;
+  /** SIGKILL to a stdio server's whole process tree. */
+  kill?(): Promise<void>;
 }
 
 export class Launch {
@@ -29,9 +32,9 @@ export class Launch {
   private _closed?: Promise<void>;
 
   /**
-   * Staged stop: close stdin / the session (the SDK then sends SIGTERM and SIGKILL to the direct
-   * child), and after `graceMs` kill whatever is left of the process tree — `npx` and shell
-   * wrappers leave grandchildren the SDK does not know about.
+   * Staged stop: close stdin or the session; a stdio server gets `graceMs` to exit before its
+   * whole process tree is signalled (SIGTERM, then SIGKILL). A remote close that hangs is let go
+   * after `graceMs`.
    */
   close(graceMs: number): Promise<void> {
     this.closing = true;
@@ -42,21 +45,14 @@ export class Launch {
   /** A second stop does not wait for the grace period. */
   async forceKill(): Promise<void> {
     this.closing = true;
-    const pid = this.tracked?.pid();
-    if (pid !== undefined) await killProcessTree(pid).catch(() => undefined);
+    await this.tracked?.kill?.();
   }
 
   private async _close(graceMs: number): Promise<void> {
-    const pid = this.tracked?.pid();
-    // Snapshot the tree now: once the parent dies its children are re-parented and lost to us.
-    const tree = pid !== undefined ? await listDescendants(pid).catch(() => [] as number[]) : [];
+    const stopping = this.tracked?.stop?.(graceMs);
     const closing = (this.client ? this.client.close() : this.tracked?.close() ?? Promise.resolve()).catch(() => undefined);
-    await Promise.race([closing, sleep(graceMs)]);
-    if (pid !== undefined) {
-      for (const p of [pid, ...tree]) {
-        if (isAlive(p)) await killProcessTree(p).catch(() => undefined);
-      }
-    }
+    if (stopping) await Promise.all([stopping.catch(() => undefined), closing]);
+    else await Promise.race([closing, sleep(graceMs)]);
     this.store.dispose();
   }
 }

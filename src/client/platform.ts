@@ -186,6 +186,25 @@ export function nodeManagerBins(
   });
 }
 
+/** How a stdio server's process tree is kept together and stopped on a platform. */
+export interface ProcessTreePlan {
+  /**
+   * Spawn the server detached: on POSIX its own session and process group (setsid), so one signal
+   * reaches everything it starts that stays in the group, and no terminal for it to read or to
+   * take Ctrl-C from. Windows would open a console window instead, so never there.
+   */
+  ownGroup: boolean;
+  /** /proc is there: processes' start times (to tell a reused pid) and environments (the tree's marker). */
+  procfs: boolean;
+  /** SIGTERM the tree before SIGKILL; Windows has only the force-kill of `taskkill /T /F`. */
+  politeSignal: boolean;
+}
+
+export function processTreePlan(platform: NodeJS.Platform): ProcessTreePlan {
+  const windows = platform === 'win32';
+  return { ownGroup: !windows, procfs: platform === 'linux', politeSignal: !windows };
+}
+
 export interface SpawnErrorContext {
   /** The configured working directory: a missing cwd also surfaces as ENOENT. */
   cwd?: string;

@@ -1,8 +1,13 @@
 /**
- * Finding and killing a server's whole process tree. `npx`, `uvx` and shell wrappers start the
- * real server as a grandchild that the SDK never sees, so killing only the direct child leaves
- * it running; we snapshot the descendants first (once a parent dies its children are re-parented
- * and can no longer be found) and kill them deepest-first.
+ * Finding and signalling a server's whole process tree. `npx`, `uvx` and shell wrappers start the
+ * real server as a grandchild that the SDK never sees, and servers start helpers of their own;
+ * some of those double-fork and call setsid(), leaving both the tree and the process group.
+ *
+ * On POSIX each stdio server leads its own process group and carries a random marker in its
+ * environment, which every process it starts inherits. At each step of a stop a fresh snapshot
+ * is taken right before signalling: the server, its descendants, the members of its group and
+ * every process with the marker. A pid is only signalled if its start time still matches the
+ * snapshot's, so a pid reused by an unrelated process in between is never hit.
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -13,11 +18,29 @@ export interface PsRow {
   ppid: number;
 }
 
+/** One process as a snapshot saw it; `start` tells it from a later process that got its pid. */
+export interface ProcessRow extends PsRow {
+  pgid: number;
+  start: string;
+  /** A zombie: dead, not yet reaped. */
+  zombie?: boolean;
+  /** Carries the tree's environment marker (Linux only). */
+  marked?: boolean;
+}
+
 /** Parses `ps -A -o pid=,ppid=` output: two numbers per line, surrounding blanks ignored. */
 export function parsePsTable(text: string): PsRow[] {
   return text.split(/\r?\n/).flatMap((line) => {
     const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(line);
     return m ? [{ pid: Number(m[1]), ppid: Number(m[2]) }] : [];
+  });
+}
+
+/** Parses `ps -A -o pid=,ppid=,pgid=,stat=,lstart=`: three numbers, the state, then the start date. */
+export function parsePsProcessTable(text: string): ProcessRow[] {
+  return text.split(/\r?\n/).flatMap((line) => {
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S.*?)\s*$/.exec(line);
+    return m ? [{ pid: Number(m[1]), ppid: Number(m[2]), pgid: Number(m[3]), start: m[5], zombie: m[4].startsWith('Z') }] : [];
   });
 }
 
@@ -42,15 +65,20 @@ export function parseWindowsTable(text: string): PsRow[] {
 
 /**
  * Parses one `/proc/<pid>/stat` line. The command name is in parentheses and may itself contain
- * spaces and parentheses, so the fields are read after the last `)`.
+ * spaces and parentheses, so the fields are read after the last `)`: state, ppid, pgrp, and the
+ * start time in clock ticks as the 20th.
  */
-export function parseProcStat(text: string): (PsRow & { state: string }) | undefined {
+export function parseProcStat(text: string): (PsRow & { state: string; pgid?: number; start?: string }) | undefined {
   const close = text.lastIndexOf(')');
   const m = /^\s*(\d+)\s/.exec(text);
   if (!m || close < 0) return undefined;
-  const [state, ppid] = text.slice(close + 1).trim().split(/\s+/);
+  const fields = text.slice(close + 1).trim().split(/\s+/);
+  const [state, ppid, pgid] = fields;
   if (!state || !/^\d+$/.test(ppid ?? '')) return undefined;
-  return { pid: Number(m[1]), ppid: Number(ppid), state };
+  const row: PsRow & { state: string; pgid?: number; start?: string } = { pid: Number(m[1]), ppid: Number(ppid), state };
+  if (/^\d+$/.test(pgid ?? '')) row.pgid = Number(pgid);
+  if (/^\d+$/.test(fields[19] ?? '')) row.start = fields[19];
+  return row;
 }
 
 /**
@@ -88,15 +116,26 @@ function run(command: string, args: string[], timeoutMs = 5000): Promise<string>
   });
 }
 
-/** Linux without procps (slim containers) has no `ps`; /proc has the same information. */
-async function readProcTable(): Promise<PsRow[]> {
-  const rows: PsRow[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const row = parseProcStat(await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => ''));
-    if (row) rows.push(row);
-  }
-  return rows;
+/**
+ * Every process from /proc (Linux has it even without procps), with start times; `marker` is
+ * looked for in each one's environment, which fails quietly for other users' processes.
+ */
+async function readProcTable(marker?: string): Promise<ProcessRow[]> {
+  const pids = (await readdir('/proc')).filter((e) => /^\d+$/.test(e));
+  const rows = await Promise.all(pids.map(async (pid) => {
+    const stat = parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''));
+    if (!stat) return undefined;
+    const row: ProcessRow = { pid: stat.pid, ppid: stat.ppid, pgid: stat.pgid ?? -1, start: stat.start ?? '', zombie: stat.state === 'Z' };
+    if (marker) row.marked = (await readFile(`/proc/${pid}/environ`).catch(() => undefined))?.includes(marker) ?? false;
+    return row;
+  }));
+  return rows.filter((r): r is ProcessRow => r !== undefined);
+}
+
+/** A snapshot of every process: /proc on Linux, `ps` on other POSIX systems. */
+export async function readProcessSnapshot(platform: NodeJS.Platform = process.platform, marker?: string): Promise<ProcessRow[]> {
+  if (platform === 'linux') return readProcTable(marker);
+  return parsePsProcessTable(await run('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat=,lstart=']));
 }
 
 async function readProcessTable(platform: NodeJS.Platform): Promise<PsRow[]> {
@@ -109,17 +148,118 @@ async function readProcessTable(platform: NodeJS.Platform): Promise<PsRow[]> {
       return parseWindowsTable(await run('wmic', ['process', 'get', 'ProcessId,ParentProcessId', '/format:csv']));
     }
   }
-  try {
-    return parsePsTable(await run('ps', ['-A', '-o', 'pid=,ppid=']));
-  } catch (e) {
-    if (platform === 'linux') return readProcTable();
-    throw e;
-  }
+  return readProcessSnapshot(platform);
 }
 
 /** Every process below `pid` (not `pid` itself), parents before children. */
 export async function listDescendants(pid: number, platform: NodeJS.Platform = process.platform): Promise<number[]> {
   return descendantsOf(await readProcessTable(platform), pid);
+}
+
+/** One stdio server's process tree: its leader and the marker its processes inherit. */
+export interface TreeRoot {
+  pid: number;
+  /** The leader's start time as a snapshot reads it, when known (Linux). */
+  start?: string;
+  /** `NAME=value` in the environment of every process the server starts. */
+  marker?: string;
+}
+
+/**
+ * The processes of `root`'s tree in a snapshot, children before their parents: the leader while
+ * it is the same process, the members of its process group, every process with its marker, and
+ * all their descendants. Not zombies, never `self`.
+ *
+ * `leaderUnreaped`: we have not reaped the leader yet, so its pid (and group id) cannot have been
+ * given to another process. Once reaped, the leader counts only if its start time matches, and a
+ * group is only ours while no other process holds the leader's pid: a group id cannot be reused
+ * while the group has members, so a new holder of that pid means our group emptied first.
+ */
+export function treeMembers(rows: readonly ProcessRow[], root: TreeRoot, leaderUnreaped: boolean, self = process.pid): ProcessRow[] {
+  const byPid = new Map(rows.map((r) => [r.pid, r]));
+  const leader = byPid.get(root.pid);
+  const leaderOurs = !!leader && (leaderUnreaped || (root.start !== undefined && leader.start === root.start));
+  const groupOurs = leaderOurs || !leader;
+  const seeds = rows.filter((r) => (r === leader && leaderOurs) || (groupOurs && r.pgid === root.pid) || r.marked);
+  const out = new Map<number, ProcessRow>();
+  for (const seed of seeds) {
+    for (const pid of descendantsOf(rows, seed.pid)) out.set(pid, byPid.get(pid)!);
+    out.set(seed.pid, seed);
+  }
+  out.delete(self);
+  return [...out.values()].filter((r) => !r.zombie);
+}
+
+/** The start time of `pid` now, from /proc; undefined when it is gone. */
+export function procStartTime(pid: number): string | undefined {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.start;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Signals each process whose start time, read again right before its signal (`startOf`), still
+ * matches the snapshot's: a process that ended since and left its pid to another is skipped.
+ * Without `startOf` (no cheap way to read it) the snapshot is trusted. Returns the pids signalled.
+ */
+export function signalVerified(rows: readonly ProcessRow[], signal: NodeJS.Signals, startOf?: (pid: number) => string | undefined): number[] {
+  const signalled: number[] = [];
+  for (const r of rows) {
+    if (startOf && startOf(r.pid) !== r.start) continue;
+    try {
+      process.kill(r.pid, signal);
+      signalled.push(r.pid);
+    } catch { /* gone, or not ours to signal */ }
+  }
+  return signalled;
+}
+
+export interface SignalTreeOptions {
+  platform?: NodeJS.Platform;
+  /** See treeMembers. */
+  leaderUnreaped: boolean;
+}
+
+/**
+ * Takes a snapshot now and signals `root`'s tree in it: the group at once while the leader is
+ * unreaped, then every member found. The snapshot comes first, since killing a parent re-parents
+ * its children and hides them from the walk. Windows has neither groups nor signals; `taskkill
+ * /T` force-kills the tree below the leader. Returns how many processes were signalled.
+ */
+export async function signalTree(root: TreeRoot, signal: NodeJS.Signals, o: SignalTreeOptions): Promise<number> {
+  const platform = o.platform ?? process.platform;
+  if (platform === 'win32') {
+    if (!o.leaderUnreaped) return 0;
+    await taskkillTree(root.pid);
+    return 1;
+  }
+  const members = treeMembers(await readProcessSnapshot(platform, root.marker).catch(() => []), root, o.leaderUnreaped);
+  let group = 0;
+  if (o.leaderUnreaped) {
+    try {
+      process.kill(-root.pid, signal);
+      group = 1;
+    } catch { /* not a group leader, or the group is gone */ }
+  }
+  return group + signalVerified(members, signal, platform === 'linux' ? procStartTime : undefined).length;
+}
+
+/** Whether any process of `root`'s tree is left, by a fresh snapshot. */
+export async function treeAlive(root: TreeRoot, leaderUnreaped: boolean, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  if (platform === 'win32') return leaderUnreaped;
+  const rows = await readProcessSnapshot(platform, root.marker).catch(() => []);
+  return treeMembers(rows, root, leaderUnreaped).length > 0;
+}
+
+async function taskkillTree(pid: number): Promise<void> {
+  try {
+    await run('taskkill', ['/pid', String(pid), '/T', '/F']);
+  } catch (e) {
+    // taskkill exits with 128 when the process no longer exists.
+    if ((e as { code?: unknown }).code !== 128) throw e;
+  }
 }
 
 export interface KillTreeOptions {
@@ -128,28 +268,9 @@ export interface KillTreeOptions {
   signal?: NodeJS.Signals;
 }
 
-/** Kills `pid` and all its descendants; processes that are already gone are not an error. */
+/** Kills `pid`, its group if it leads one, and all its descendants; processes already gone are not an error. */
 export async function killProcessTree(pid: number, opts: KillTreeOptions = {}): Promise<void> {
-  const platform = opts.platform ?? process.platform;
-  if (platform === 'win32') {
-    try {
-      await run('taskkill', ['/pid', String(pid), '/T', '/F']);
-    } catch (e) {
-      // taskkill exits with 128 when the process no longer exists.
-      if ((e as { code?: unknown }).code !== 128) throw e;
-    }
-    return;
-  }
-  const tree = await listDescendants(pid, platform).catch(() => [] as number[]);
-  let firstError: unknown;
-  for (const p of [...tree, pid]) {
-    try {
-      process.kill(p, opts.signal ?? 'SIGKILL');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') firstError ??= e;
-    }
-  }
-  if (firstError) throw firstError;
+  await signalTree({ pid }, opts.signal ?? 'SIGKILL', { platform: opts.platform, leaderUnreaped: true });
 }
 
 /**

@@ -12,13 +12,20 @@
  *
  * It also keeps what the connection wants to tell the user: the exit code or signal, and stderr
  * handed over as it arrives from the moment of spawn (none of it is lost before `start()`).
+ *
+ * The server's process tree is stopped as a whole (processTree.ts): on POSIX the server leads its
+ * own process group and, on Linux, marks its tree through an environment variable.
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import spawn from 'cross-spawn';
+import { sleep } from '../common/async';
 import { parseMessage } from './jsonRpc';
+import { processTreePlan } from './platform';
+import { procStartTime, signalTree, treeAlive, type TreeRoot } from './processTree';
 
 export interface StdioParams {
   command: string;
@@ -32,6 +39,9 @@ export interface StdioParams {
 /** A line longer than this is not a message we can take; the connection is closed. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CLOSE_STEP_MS = 2000;
+const POLL_MS = 100;
+/** The environment variable that marks a server's tree; each launch gets its own random value. */
+export const TREE_MARKER_ENV = 'MCP_SWITCHBOARD_TREE';
 
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -39,6 +49,11 @@ export class StdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private _child?: ChildProcessWithoutNullStreams;
+  /** The spawned process, kept after it closed: whether it is reaped decides what may be signalled. */
+  private _proc?: ChildProcessWithoutNullStreams;
+  private _tree?: TreeRoot;
+  private _stopping?: Promise<void>;
+  private readonly _plan = processTreePlan(process.platform);
   private _pending: Buffer[] = [];
   private _pendingBytes = 0;
   private _exit?: string;
@@ -55,17 +70,29 @@ export class StdioTransport implements Transport {
 
   start(): Promise<void> {
     if (this._child) throw new Error('already started');
+    const plan = this._plan;
+    const marker = plan.procfs ? randomBytes(12).toString('hex') : undefined;
     return new Promise((resolve, reject) => {
       const child = spawn(this._params.command, this._params.args ?? [], {
-        env: this._params.env, cwd: this._params.cwd, stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: process.platform === 'win32',
+        env: marker ? { ...this._params.env, [TREE_MARKER_ENV]: marker } : this._params.env,
+        cwd: this._params.cwd, stdio: ['pipe', 'pipe', 'pipe'], shell: false, windowsHide: process.platform === 'win32', detached: plan.ownGroup,
       }) as ChildProcessWithoutNullStreams;
       this._child = child;
+      this._proc = child;
       child.once('error', (e) => {
         reject(e);
         this.onerror?.(e);
       });
-      child.once('spawn', () => resolve());
-      child.once('exit', (code, signal) => { this._exit = code !== null ? `with code ${code}` : `on ${signal}`; });
+      child.once('spawn', () => {
+        const pid = child.pid!;
+        this._tree = { pid, start: plan.procfs ? procStartTime(pid) : undefined, marker: marker && `${TREE_MARKER_ENV}=${marker}` };
+        if (plan.ownGroup) killGroupOnExit(pid, true);
+        resolve();
+      });
+      child.once('exit', (code, signal) => {
+        this._exit = code !== null ? `with code ${code}` : `on ${signal}`;
+        killGroupOnExit(child.pid!, false);
+      });
       child.once('close', () => {
         this._child = undefined;
         this.onclose?.();
@@ -107,18 +134,64 @@ export class StdioTransport implements Transport {
     }
   }
 
-  /** Closes stdin and waits for the process; SIGTERM after 2 s, SIGKILL 2 s later. */
-  async close(): Promise<void> {
-    const child = this._child;
-    if (!child) return;
-    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    const step = () => Promise.race([closed, new Promise<void>((r) => setTimeout(r, CLOSE_STEP_MS).unref())]);
+  /** The SDK's close: a staged stop with the default grace period. */
+  close(): Promise<void> {
+    return this.stop(CLOSE_STEP_MS);
+  }
+
+  /**
+   * Staged stop of the whole tree: close stdin, give the server `graceMs` to exit, SIGTERM what is
+   * left of its tree and give it a moment, then SIGKILL. Each signal goes to a fresh snapshot
+   * (processTree.ts), so helpers the server started, or that left its group, go too. With no
+   * grace the tree is killed at once. Stopping again returns the same stop; `kill()` cuts it short.
+   */
+  stop(graceMs: number): Promise<void> {
+    this._stopping ??= this._stop(graceMs);
+    return this._stopping;
+  }
+
+  /** SIGKILL to the whole tree now (a second stop, or a grace period that ran out). */
+  async kill(): Promise<void> {
+    if (this._tree) await signalTree(this._tree, 'SIGKILL', { leaderUnreaped: this._unreaped() }).catch(() => undefined);
+  }
+
+  private async _stop(graceMs: number): Promise<void> {
+    const child = this._proc;
+    const tree = this._tree;
+    if (!child || !tree) return;
     try { child.stdin.end(); } catch { /* already gone */ }
-    await step();
-    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-      if (child.exitCode !== null || child.signalCode !== null) break;
-      try { child.kill(signal); } catch { /* already gone */ }
-      if (signal === 'SIGTERM') await step();
+    await this._untilExit(graceMs);
+    // No grace (a failed start, a removed server): straight to SIGKILL.
+    if (this._plan.politeSignal && graceMs > 0) {
+      const signalled = await signalTree(tree, 'SIGTERM', { leaderUnreaped: this._unreaped() }).catch(() => 1);
+      if (signalled === 0 || await this._untilTreeGone(tree, CLOSE_STEP_MS)) return;
+    }
+    await this.kill();
+    await this._untilExit(CLOSE_STEP_MS);
+  }
+
+  /** Node reaps the child when it reports its exit; until then its pid and group id are still ours. */
+  private _unreaped(): boolean {
+    const c = this._proc;
+    return !!c && c.exitCode === null && c.signalCode === null;
+  }
+
+  private async _untilExit(ms: number): Promise<void> {
+    const c = this._proc;
+    if (!c || !this._unreaped()) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      c.once('exit', done);
+      function done() { clearTimeout(timer); c!.off('exit', done); resolve(); }
+    });
+  }
+
+  private async _untilTreeGone(tree: TreeRoot, ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    for (;;) {
+      if (!await treeAlive(tree, this._unreaped()).catch(() => true)) return true;
+      if (Date.now() >= end) return false;
+      await sleep(POLL_MS);
     }
   }
 
@@ -151,4 +224,27 @@ export class StdioTransport implements Transport {
     if (message instanceof Error) this.onerror?.(message);
     else this.onmessage?.(message);
   }
+}
+
+/**
+ * Server groups whose leader we have not reaped yet. Each server has its own session, so when the
+ * host ends (or crashes) nothing signals them: the 'exit' hook kills them. The leader's stdin
+ * closes then too, which is all a host killed outright can do.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroupOnExit(pgid: number, live: boolean): void {
+  if (!live) {
+    liveGroups.delete(pgid);
+    return;
+  }
+  liveGroups.add(pgid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const g of liveGroups) {
+      try { process.kill(-g, 'SIGKILL'); } catch { /* gone */ }
+    }
+  });
 }

@@ -1,6 +1,6 @@
 /** The headless CLI, run as users run it: `node dist/cli.js …` in a folder with a config. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -173,5 +173,25 @@ describe('switchboard CLI', function () {
     }
     const text = fs.readFileSync(path.join(home, 'audit.jsonl'), 'utf8');
     assert.doesNotMatch(text, /allowed by rule|hello from the cli|not-approved/, 'argument values never reach the log');
+  });
+
+  it('Ctrl-C ends the CLI and every server process it started', async () => {
+    const slow = `${marker}-interrupted`;
+    fs.writeFileSync(path.join(dir, 'hang.json'), JSON.stringify({
+      servers: { hang: { type: 'stdio', command: process.execPath, args: [fixturePath('hang'), slow], startupTimeoutMs: 30_000 } },
+    }));
+    const cli = spawn(process.execPath, [CLI, 'list', '--config', 'hang.json'], { cwd: dir, env: { ...process.env, SWITCHBOARD_HOME: home }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+    // The hang fixture and its grandchild both carry the marker.
+    for (const end = Date.now() + 20_000; leftovers(slow).length < 2;) {
+      assert.ok(Date.now() < end, 'the server and its grandchild never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    cli.kill('SIGINT');
+    assert.equal(await exited, 130);
+    for (const end = Date.now() + 5000; leftovers(slow).length > 0;) {
+      assert.ok(Date.now() < end, `left running: ${leftovers(slow).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 });

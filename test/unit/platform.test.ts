@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  buildServerEnv, describeSpawnError, extractMarkedPath, needsLoginShellPath, nodeManagerBins, readLoginShellPath,
+  buildServerEnv, describeSpawnError, extractMarkedPath, needsLoginShellPath, nodeManagerBins, processTreePlan, readLoginShellPath,
 } from '../../src/client/platform';
 import { createEnvPreparer } from '../../src/client/environment';
 
@@ -221,5 +221,17 @@ describe('platform: version-manager folders in the server PATH', () => {
     const parts = env.PATH.split(':');
     assert.equal(parts[parts.length - 1], nvmBin, env.PATH);
     assert.ok(!parts.includes('/home/u/.nvm/versions/node/v20.1.0/bin'), 'only the newest nvm version');
+  });
+});
+
+describe('platform: process tree plan', () => {
+  it('gives POSIX servers their own group and SIGTERM before SIGKILL; /proc only on Linux', () => {
+    assert.deepEqual(processTreePlan('linux'), { ownGroup: true, procfs: true, politeSignal: true });
+    assert.deepEqual(processTreePlan('darwin'), { ownGroup: true, procfs: false, politeSignal: true });
+    assert.deepEqual(processTreePlan('freebsd'), { ownGroup: true, procfs: false, politeSignal: true });
+  });
+
+  it('never detaches on Windows (a console window would open) and force-kills with taskkill', () => {
+    assert.deepEqual(processTreePlan('win32'), { ownGroup: false, procfs: false, politeSignal: false });
   });
 });
