@@ -1,8 +1,9 @@
 /**
  * The names VS Code gives the gateway's tools. VS Code prefixes every tool of an MCP server with
- * `mcp_`, a short form of the definition's label (here the server's name) and `_`; when two
- * labels shorten alike, the second gets a `2` before the `_`, the third a `3`, in the order VS Code
- * met them. The id is then cut at 64 characters, dots made underscores.
+ * `mcp_`, a short form of the server's title (else the definition's label; the gateway makes both
+ * the server's name) and `_`; when two titles shorten alike, the second gets a `2` before the `_`,
+ * the third a `3`, in the order VS Code met them. The id is then cut at 64 characters, dots made
+ * underscores.
  */
 
 /** The length of the label part of VS Code's prefix (`mcp_` + label + `_` make at most 18). */

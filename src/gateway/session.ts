@@ -57,8 +57,10 @@ export function toCallToolResult(outcome: ToolCallOutcome): CallToolResult {
 
 /** A Server for one session, not yet connected to its transport. */
 export function createSessionServer({ catalog, server: backend, router, version, log }: SessionDeps): Server {
+  // VS Code prefixes the tools' names with the server's title (else the definition's label): the
+  // server's own name keeps them `mcp_<server>_…`, the names @switchboard expects (hostNames.ts).
   const server = new Server(
-    { name: GATEWAY_SERVER_NAME, title: `${backend} (MCP Switchboard)`, version },
+    { name: GATEWAY_SERVER_NAME, title: backend, version },
     { capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } } },
   );
 

@@ -84,7 +84,7 @@ describe('gateway (real fixture processes, real HTTP on 127.0.0.1)', function ()
     assert.deepEqual(gateway.definitions().map((d) => [d.server, d.url]), ['alpha', 'beta', 'lc'].map((s) => [s, `http://127.0.0.1:${gateway.port}/mcp/${s}`]));
     assert.equal(gateway.urlFor('a b/c'), `http://127.0.0.1:${gateway.port}/mcp/a%20b%2Fc`);
     assert.match(gateway.token, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(on.alpha.getServerVersion(), { name: 'mcp-switchboard-gateway', title: 'alpha (MCP Switchboard)', version: '9.9.9' });
+    assert.deepEqual(on.alpha.getServerVersion(), { name: 'mcp-switchboard-gateway', title: 'alpha', version: '9.9.9' });
     const caps = on.alpha.getServerCapabilities()!;
     for (const k of ['tools', 'resources', 'prompts'] as const) assert.deepEqual(caps[k], { listChanged: true });
   });
