@@ -14,6 +14,7 @@ import type {
 import { namespaceTools, refKey } from '../client/namespacing';
 import type { NamespacedTool, ServerCatalog } from '../client/types';
 import { sha256Hex } from '../common/hash';
+import { mayBeDestructive } from '../policy/policy';
 import { canonicalJson } from '../config/diff';
 import type { RouterBackend } from '../router/backend';
 
@@ -23,6 +24,8 @@ export const META_TOOL = 'switchboard/tool';
 export const META_PROMPT = 'switchboard/prompt';
 /** Where a server's `readOnlyHint` is kept when it is not passed on (see `CatalogOptions`). */
 export const META_READ_ONLY = 'switchboard/readOnlyHint';
+/** Set on a tool whose calls Switchboard's own dialog confirms instead of VS Code's card (see `servedTool`). */
+export const META_ASKS = 'switchboard/asksItself';
 
 export interface CatalogOptions {
   /**
@@ -166,6 +169,13 @@ function servedTool({ name, server, tool }: NamespacedTool, keepReadOnly: boolea
     const { readOnlyHint, ...rest } = served.annotations;
     served.annotations = rest;
     served._meta = { ...served._meta, [META_READ_ONLY]: readOnlyHint };
+  }
+  if (mayBeDestructive(tool)) {
+    // VS Code's card can be settled for a whole server at once, and the gateway cannot tell
+    // whether it was shown for this call; so for such a tool Switchboard's own dialog, naming it,
+    // is the prompt, and VS Code is told to show none (its only switch for that is this hint).
+    served.annotations = { ...served.annotations, readOnlyHint: true };
+    served._meta = { ...served._meta, [META_ASKS]: true, [META_READ_ONLY]: tool.annotations?.readOnlyHint ?? false };
   }
   return served;
 }

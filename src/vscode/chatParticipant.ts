@@ -16,7 +16,10 @@
  *   (this is how "Always Allow" from the button after a call stops the cards);
  * - a tool whose definition changed since the user allowed it (or that is new since they allowed
  *   its server) is asked about by our own prompt, which shows what changed; VS Code's card
- *   would not, and sending it through the card as well would stack two prompts.
+ *   would not, and sending it through the card as well would stack two prompts;
+ * - a tool that may be destructive (policy's `mayBeDestructive`) is asked about by our own dialog,
+ *   naming it: VS Code's card for it could be settled by a yes to its whole server, so the gateway
+ *   has VS Code show none for it (see policy/authorizer).
  */
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
@@ -24,7 +27,7 @@ import { errorMessage } from '../common/async';
 import { Disposable, type IDisposable } from '../common/lifecycle';
 import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
-import { isStaleAsk } from '../policy/policy';
+import { isStaleAsk, mayBeDestructive } from '../policy/policy';
 import type { Decision } from '../policy/types';
 import { resultText, toToolResult } from './toolResults';
 import { gatewayDefinitionId } from './gatewayFeature';
@@ -190,6 +193,7 @@ export class ChatFeature extends Disposable {
     const decision = permissions.decide(target.server, target.tool);
     if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${decision.message}_\n\n` };
     if (isStaleAsk(decision)) return { via: 'router', note: changedNote(name, decision) };
+    if (mayBeDestructive(target.tool)) return { via: 'router' };
     return editorName ? { via: 'editor', editorName } : { via: 'router' };
   }
 

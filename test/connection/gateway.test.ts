@@ -103,7 +103,19 @@ describe('gateway (real fixture processes, real HTTP on 127.0.0.1)', function ()
     assert.deepEqual(add.outputSchema, own.outputSchema);
     assert.equal(add.description, 'Adds two numbers.');
     assert.equal(add.title, 'add (alpha)', 'the display title names the server');
+    assert.deepEqual(add.annotations, { destructiveHint: false });
     assert.deepEqual(add._meta, { 'switchboard/server': 'alpha', 'switchboard/tool': 'add' });
+  });
+
+  it('has VS Code show no card for a tool that may be destructive: Switchboard\'s dialog asks for it', async () => {
+    // VS Code settles its card for a whole server at once; for these tools our own prompt, naming
+    // the tool, must be the one, so VS Code is told (by the one hint it reads) to show none.
+    const tools = new Map((await on.beta.listTools()).tools.map((t) => [t.name, t]));
+    assert.deepEqual(tools.get('beta_erase')!.annotations, { destructiveHint: true, readOnlyHint: true });
+    assert.equal(tools.get('beta_erase')!._meta?.['switchboard/asksItself'], true);
+    assert.equal(tools.get('beta_erase')!._meta?.['switchboard/readOnlyHint'], false);
+    assert.equal(tools.get('beta_slow')!.annotations?.readOnlyHint, true, 'an unannotated tool may be destructive (the MCP default)');
+    assert.equal(tools.get('beta_echo')!.annotations?.readOnlyHint, undefined, 'a tool that says it is not destructive keeps VS Code\'s card');
   });
 
   it('passes readOnlyHint on only while read-only tools are allowed unasked, keeping it in _meta otherwise', async () => {

@@ -57,6 +57,16 @@ describe('the gateway Copilot calls through', function () {
     assert.deepStrictEqual([last.name, last.server, last.origin, last.decidedBy, last.outcome], ['beta_echo', 'beta', 'gateway', 'host', 'ok']);
   });
 
+  it('a tool that may be destructive runs on no yes of VS Code\'s: Switchboard\'s dialog asks, naming it', async () => {
+    // VS Code is told to show no card for it (its "Allow Tools from beta" would cover it unasked),
+    // so the gateway's call meets our dialog; smoke-test mode refuses it, and the refusal names it.
+    const erase = lmTool('beta_erase')!;
+    const out = await vscode.lm.invokeTool(erase.name, { input: { item: 'everything' }, toolInvocationToken: undefined });
+    assert.match(textOf(out), /not run: .*Run "erase" from MCP server "beta"\?/);
+    const last = (await auditLines(a)).at(-1)!;
+    assert.deepStrictEqual([last.name, last.origin, last.decidedBy, last.outcome], ['beta_erase', 'gateway', 'user', 'denied']);
+  });
+
   it('a deny rule refuses a gateway call, and invalid arguments never reach the server', async () => {
     await a.permissions.store.upsert(denyRule({ server: 'alpha', tool: 'echo' }, 'session'));
     const denied = await vscode.lm.invokeTool(lmTool('alpha_echo')!.name, { input: { text: 'nope' }, toolInvocationToken: undefined });
