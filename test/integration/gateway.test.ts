@@ -64,7 +64,9 @@ describe('the gateway Copilot calls through', function () {
     const out = await vscode.lm.invokeTool(erase.name, { input: { item: 'everything' }, toolInvocationToken: undefined });
     assert.match(textOf(out), /not run: .*Run "erase" from MCP server "beta"\?/);
     const last = (await auditLines(a)).at(-1)!;
-    assert.deepStrictEqual([last.name, last.origin, last.decidedBy, last.outcome], ['beta_erase', 'gateway', 'user', 'denied']);
+    // Smoke-test mode's refusal counts as the check failing (policy); what matters is that VS Code's yes did not decide.
+    assert.deepStrictEqual([last.name, last.origin, last.outcome], ['beta_erase', 'gateway', 'denied']);
+    assert.notStrictEqual(last.decidedBy, 'host');
   });
 
   it('a deny rule refuses a gateway call, and invalid arguments never reach the server', async () => {
