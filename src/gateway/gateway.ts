@@ -41,7 +41,10 @@ export interface GatewayOptions extends CatalogOptions {
   maxBodyBytes?: number;
   /** How long registry changes are gathered before clients are told. Default 50 ms. */
   listChangedDebounceMs?: number;
-  /** At most this many sessions are open; a new one ends the least recently used. Default 64. */
+  /**
+   * At most this many sessions are open; a new one ends the least recently used. Default 64, or
+   * twice the number of servers when that is more: VS Code keeps a session open per server.
+   */
   maxSessions?: number;
   /** A session with no request open for this long is closed. Default 10 minutes. */
   sessionIdleMs?: number;
@@ -102,7 +105,7 @@ export class Gateway extends Disposable {
     for (const server of this._servedNames) this._state(server);
     const idleMs = _opts.sessionIdleMs ?? DEFAULT_IDLE_MS;
     this._sessions = new SessionTable<Session>({
-      max: _opts.maxSessions ?? 64,
+      max: () => _opts.maxSessions ?? Math.max(64, 2 * this._catalog.servers().length),
       idleMs,
       onEnd: (entry, why) => {
         this._log.trace(`session ${short(entry.id)} of "${entry.server}" ${why === 'idle' ? 'expired' : 'closed to make room'} (${this._sessions.size} open)`);

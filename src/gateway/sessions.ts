@@ -23,7 +23,8 @@ export interface SessionEntry<T> {
 }
 
 export interface SessionTableOptions<T> {
-  max: number;
+  /** How many sessions may be open; asked each time a session opens. */
+  max: () => number;
   /** A session with no open request for this long is closed. */
   idleMs: number;
   /** Called for a session that expired or made room; it is out of the table already. */
@@ -92,7 +93,7 @@ export class SessionTable<T> {
   /** Before a new session: when full, ends the least recently used one (an idle one before one in use). */
   makeRoom(): void {
     this.sweep();
-    while (this._entries.size >= this._opts.max) {
+    while (this._entries.size > 0 && this._entries.size >= this._opts.max()) {
       let lru: SessionEntry<T> | undefined;
       for (const e of this._entries.values()) if (!lru || usedLess(e, lru)) lru = e;
       this._end(lru!, 'evicted');

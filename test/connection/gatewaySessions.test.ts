@@ -4,6 +4,7 @@
 // follows its tools whatever stale sessions are open. Timeouts are the gateway's own options.
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { IServerRegistry } from '../../src/client/types';
 import { Gateway, type GatewayOptions } from '../../src/gateway/gateway';
 import { managerBackend } from '../../src/router/backend';
 import { ToolRouter } from '../../src/router/router';
@@ -50,6 +51,24 @@ describe('gateway sessions (a real fixture process, real HTTP on 127.0.0.1)', fu
     for (const id of ids.slice(1, 4)) assert.equal((await ping(g, 'lc', id)).status, 404, 'made room');
     assert.equal((await ping(g, 'lc', ids[0])).status, 200, 'the recently used one lives');
     assert.equal((await ping(g, 'lc', ids[66])).status, 200);
+  });
+
+  it('by default makes room for a session per server when there are more than 32 servers', async () => {
+    // VS Code keeps a session per server it started: the cap must not make them evict each other.
+    const names = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const none = () => undefined;
+    const registry: IServerRegistry = {
+      onDidChangeState: manager.onDidChangeState, onDidChangeCatalog: manager.onDidChangeCatalog, onDidChangeServers: manager.onDidChangeServers,
+      names: () => names, tools: () => [], state: none, catalog: none, definition: none, cachedCatalog: none, usableCatalog: none,
+    };
+    const g = await gatewayWith({ backend: { ...managerBackend(manager), registry } });
+    const ids: string[] = [];
+    for (const name of names) ids.push(await openSession(g, name), await openSession(g, name));
+    assert.equal(g.sessionCount, 80);
+    assert.equal((await ping(g, 's0', ids[0])).status, 200);
+    await openSession(g, 's1');
+    assert.equal(g.sessionCount, 80);
+    assert.equal((await ping(g, 's0', ids[1])).status, 404, 'the 81st made room');
   });
 
   it('a full table ends an idle session before one whose client is listening', async () => {

@@ -9,7 +9,7 @@ const response = () => new EventEmitter() as unknown as ServerResponse;
 describe('gateway/sessions', () => {
   let now: number;
   let ended: [string, SessionEnd][];
-  const table = (max = 3, idleMs = 1000) => new SessionTable<string>({ max, idleMs, now: () => now, onEnd: (e, why) => ended.push([e.id, why]) });
+  const table = (max = 3, idleMs = 1000) => new SessionTable<string>({ max: () => max, idleMs, now: () => now, onEnd: (e, why) => ended.push([e.id, why]) });
   beforeEach(() => { now = 0; ended = []; });
 
   it('makes room by ending the least recently used, an idle one before one in use', () => {
