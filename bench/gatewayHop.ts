@@ -27,7 +27,7 @@ export function throughGateway(server: EchoServer, client: HopClient): Contender
     async start() {
       await manager.reconcile([{ name: 'bench', sourceKind: 'workspace', config: stdioConfig(server) }]);
       await gateway.start();
-      const url = new URL(gateway.url);
+      const url = new URL(gateway.urlFor('bench'));
       const transport: Transport = client === 'sdk'
         ? new StreamableHTTPClientTransport(url, { requestInit: { headers: gateway.headers } })
         : new HttpClientTransport(url, { headers: gateway.headers });

@@ -1,7 +1,8 @@
 /**
- * What the gateway serves: the union of every running server's tools, resources, resource
+ * What the gateway serves on one server's endpoint: that server's tools, resources, resource
  * templates and prompts, built fresh from the registry on each list (it is cheap, and nothing can
- * go stale), plus the routing of resources/read and prompts/get to the server that owns the item.
+ * go stale), plus resources/read and prompts/get sent to that server. Nothing of another server
+ * is listed or reached through it.
  * A server that waits to run (on first use, or starting) is served from its cached catalog, so
  * the host sees its tools at once; reading from it starts it.
  * Tool calls are not routed here: they go through the ToolRouter, with its checks and policy.
@@ -13,6 +14,7 @@ import type {
 import { namespaceTools, refKey } from '../client/namespacing';
 import type { NamespacedTool, ServerCatalog } from '../client/types';
 import { sha256Hex } from '../common/hash';
+import { mayBeDestructive } from '../policy/policy';
 import { canonicalJson } from '../config/diff';
 import type { RouterBackend } from '../router/backend';
 
@@ -22,6 +24,8 @@ export const META_TOOL = 'switchboard/tool';
 export const META_PROMPT = 'switchboard/prompt';
 /** Where a server's `readOnlyHint` is kept when it is not passed on (see `CatalogOptions`). */
 export const META_READ_ONLY = 'switchboard/readOnlyHint';
+/** Set on a tool whose calls Switchboard's own dialog confirms instead of VS Code's card (see `servedTool`). */
+export const META_ASKS = 'switchboard/asksItself';
 
 export interface CatalogOptions {
   /**
@@ -43,98 +47,82 @@ export const SERVED_KINDS: readonly ServedKind[] = ['tools', 'resources', 'promp
 
 interface ServedPrompt { prompt: Prompt; server: string; raw: string }
 
-/** Builds the served lists and routes reads; see the file comment. */
+/** Builds one server's served lists and sends its reads; see the file comment. */
 export class GatewayCatalog {
   constructor(private readonly _backend: RouterBackend, private readonly _options: CatalogOptions = {}) {}
 
-  /** Every namespaced tool, with the server's own definition apart from the name, a title naming the server, and see `CatalogOptions`. */
-  tools(): Tool[] {
+  /** The configured servers, each served on its own endpoint. */
+  servers(): string[] {
+    return this._backend.registry.names();
+  }
+
+  /** The server's namespaced tools, with its own definitions apart from the name, and see `CatalogOptions`. */
+  tools(server: string): Tool[] {
     const keepReadOnly = this._options.readOnlyHints?.() ?? false;
-    return this._backend.registry.tools().map((t) => servedTool(t, keepReadOnly));
+    return this._own(server).map((t) => servedTool(t, keepReadOnly));
   }
 
-  /** Every running server's resources; a URI listed twice belongs to the first server by name. */
-  resources(): Resource[] {
-    return this._unique((c) => c.resources, (r) => r.uri);
+  /** Whether `name` is one of the server's served tools: a call on its endpoint may reach no other. */
+  hasTool(server: string, name: string): boolean {
+    return this._own(server).some((t) => t.name === name);
   }
 
-  /** Every running server's templates; a template listed twice belongs to the first server by name. */
-  resourceTemplates(): ResourceTemplate[] {
-    return this._unique((c) => c.resourceTemplates, (t) => t.uriTemplate);
+  resources(server: string): Resource[] {
+    return this._tagged(server, (c) => c.resources);
   }
 
-  /** Every running server's prompts, named `<server>_<prompt>` exactly as tools are. */
-  prompts(): Prompt[] {
-    return this._prompts().map((p) => p.prompt);
+  resourceTemplates(server: string): ResourceTemplate[] {
+    return this._tagged(server, (c) => c.resourceTemplates);
+  }
+
+  /** The server's prompts, named `<server>_<prompt>` exactly as tools are. */
+  prompts(server: string): Prompt[] {
+    return this._prompts(server).map((p) => p.prompt);
   }
 
   /** A digest of one served list; equal digests mean a client would see the same list. */
-  digest(kind: ServedKind): string {
-    const served = kind === 'tools' ? this.tools() : kind === 'resources' ? [this.resources(), this.resourceTemplates()] : this.prompts();
+  digest(server: string, kind: ServedKind): string {
+    const served = kind === 'tools' ? this.tools(server) : kind === 'resources' ? [this.resources(server), this.resourceTemplates(server)] : this.prompts(server);
     return sha256Hex(canonicalJson(served)).slice(0, 16);
   }
 
-  /**
-   * Reads a resource from the server that lists it, else from the server whose template it
-   * matches best (the longest literal prefix before the first `{`).
-   */
-  async readResource(uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
-    const server = this._resourceOwner(uri);
-    if (!server) throw await mcpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+  /** Reads a resource from the server, when it lists the URI or has a template it matches. */
+  async readResource(server: string, uri: string, signal?: AbortSignal): Promise<ReadResourceResult> {
+    const catalog = this._backend.registry.usableCatalog(server);
+    const known = catalog && (catalog.resources.some((r) => r.uri === uri) || catalog.resourceTemplates.some((t) => templateMatch(t.uriTemplate, uri) > 0));
+    if (!known) throw await mcpError(RESOURCE_NOT_FOUND, `Resource not found on MCP server "${server}": ${uri}`, { uri });
     return (await this._client(server, signal)).readResource({ uri }, this._backend.requestOptions(server, signal));
   }
 
-  /** Renders a prompt on its server, under the server's own name for it. */
-  async getPrompt(name: string, args: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
-    const served = this._prompts().find((p) => p.prompt.name === name);
-    if (!served) throw await mcpError('InvalidParams', `No prompt named "${name}" is available.`);
-    const client = await this._client(served.server, signal);
-    return client.getPrompt({ name: served.raw, arguments: args }, this._backend.requestOptions(served.server, signal));
+  /** Renders a prompt on the server, under the server's own name for it. */
+  async getPrompt(server: string, name: string, args: Record<string, string> | undefined, signal?: AbortSignal): Promise<GetPromptResult> {
+    const served = this._prompts(server).find((p) => p.prompt.name === name);
+    if (!served) throw await mcpError('InvalidParams', `No prompt named "${name}" on MCP server "${server}".`);
+    const client = await this._client(server, signal);
+    return client.getPrompt({ name: served.raw, arguments: args }, this._backend.requestOptions(server, signal));
   }
 
-  /** Servers with a usable catalog (running, or about to), in name order: "first server" must not depend on start order. */
-  private _served(): string[] {
+  private _own(server: string): NamespacedTool[] {
+    return this._backend.registry.tools().filter((t) => t.server === server);
+  }
+
+  private _tagged<T extends { _meta?: Record<string, unknown> }>(server: string, list: (c: ServerCatalog) => T[]): T[] {
+    const catalog = this._backend.registry.usableCatalog(server);
+    return catalog ? list(catalog).map((item) => ({ ...item, _meta: { ...item._meta, [META_SERVER]: server } })) : [];
+  }
+
+  /** Named over every server's prompts, so a name is the same whichever endpoint serves it. */
+  private _prompts(server: string): ServedPrompt[] {
     const registry = this._backend.registry;
-    return registry.names().filter((s) => registry.usableCatalog(s)).sort();
-  }
-
-  private _unique<T extends { _meta?: Record<string, unknown> }>(list: (c: ServerCatalog) => T[], key: (item: T) => string): T[] {
-    const seen = new Set<string>();
-    const out: T[] = [];
-    for (const server of this._served()) {
-      for (const item of list(this._backend.registry.usableCatalog(server)!)) {
-        if (seen.has(key(item))) continue;
-        seen.add(key(item));
-        out.push({ ...item, _meta: { ...item._meta, [META_SERVER]: server } });
-      }
-    }
-    return out;
-  }
-
-  private _prompts(): ServedPrompt[] {
-    const refs = this._served().flatMap((server) => this._backend.registry.usableCatalog(server)!.prompts.map((prompt) => ({ server, prompt })));
+    const refs = registry.names().flatMap((s) => (registry.usableCatalog(s)?.prompts ?? []).map((prompt) => ({ server: s, prompt })));
     const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.prompt.name })));
     return refs
-      .map(({ server, prompt }) => {
+      .filter((r) => r.server === server)
+      .map(({ prompt }) => {
         const name = names.get(refKey({ server, tool: prompt.name }))!;
         return { server, raw: prompt.name, prompt: { ...prompt, name, _meta: { ...prompt._meta, [META_SERVER]: server, [META_PROMPT]: prompt.name } } };
       })
       .sort((a, b) => (a.prompt.name < b.prompt.name ? -1 : a.prompt.name > b.prompt.name ? 1 : 0));
-  }
-
-  private _resourceOwner(uri: string): string | undefined {
-    const registry = this._backend.registry;
-    const servers = this._served();
-    const listed = servers.find((s) => registry.usableCatalog(s)!.resources.some((r) => r.uri === uri));
-    if (listed) return listed;
-    let best: { server: string; length: number } | undefined;
-    for (const server of servers) {
-      for (const t of registry.usableCatalog(server)!.resourceTemplates) {
-        const length = templateMatch(t.uriTemplate, uri);
-        if (length > (best?.length ?? 0)) best = { server, length };
-      }
-    }
-    return best?.server;
   }
 
   /** The server's live client, after starting it if it was served from its cache. */
@@ -173,14 +161,21 @@ function servedTool({ name, server, tool }: NamespacedTool, keepReadOnly: boolea
   // must not promise tasks on the server's behalf.
   const { execution: _execution, ...own } = tool;
   const served: Tool = { ...own, name, _meta: { ...tool._meta, [META_SERVER]: server, [META_TOOL]: tool.name } };
-  // Every served tool shows under the one gateway server in the host's UI (VS Code's card says
-  // "MCP Switchboard (MCP Server)"), so its display title names the server that really runs it.
+  // The title names the server too: VS Code's tool picker and Copilot's tool list show titles
+  // without the server they come from.
   served.title = `${tool.title ?? tool.annotations?.title ?? tool.name} (${server})`;
   if (tool.annotations?.title !== undefined) served.annotations = { ...tool.annotations, title: `${tool.annotations.title} (${server})` };
   if (!keepReadOnly && served.annotations?.readOnlyHint !== undefined) {
     const { readOnlyHint, ...rest } = served.annotations;
     served.annotations = rest;
     served._meta = { ...served._meta, [META_READ_ONLY]: readOnlyHint };
+  }
+  if (mayBeDestructive(tool)) {
+    // VS Code's card can be settled for a whole server at once, and the gateway cannot tell
+    // whether it was shown for this call; so for such a tool Switchboard's own dialog, naming it,
+    // is the prompt, and VS Code is told to show none (its only switch for that is this hint).
+    served.annotations = { ...served.annotations, readOnlyHint: true };
+    served._meta = { ...served._meta, [META_ASKS]: true, [META_READ_ONLY]: tool.annotations?.readOnlyHint ?? false };
   }
   return served;
 }

@@ -1,8 +1,10 @@
 /**
- * The local MCP gateway: one Streamable HTTP endpoint on 127.0.0.1 that serves the union of every
- * running server's tools, resources and prompts, so an MCP host (VS Code's agent mode) sees all of
- * them as one server. Tool calls go through the ToolRouter with origin 'gateway', so the schema
- * check, the permission policy and the audit log apply exactly as for every other caller.
+ * The local MCP gateway: a Streamable HTTP listener on 127.0.0.1 with one endpoint per configured
+ * server (`/mcp/<server>`), each serving that server's tools, resources and prompts only, so an MCP
+ * host (VS Code's agent mode) sees the user's servers as they are: what the host allows for one
+ * server ("Allow Tools from <server>") can never cover another's. Tool calls go through the
+ * ToolRouter with origin 'gateway', so the schema check, the permission policy and the audit log
+ * apply exactly as for every other caller.
  *
  * Nothing reaches the SDK transport before the HTTP gate (http.ts) let it through: the listener
  * is bound to loopback only, yet any local process or a browser page could still try to talk to it.
@@ -17,9 +19,10 @@ import { errorMessage } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { RouterBackend } from '../router/backend';
 import { GatewayCatalog, SERVED_KINDS, type CatalogOptions, type ServedKind } from './catalog';
-import { checkAccess, DEFAULT_MAX_BODY_BYTES, MCP_PATH, newToken, readJsonBody, refuse, requestPath, type Refusal } from './http';
+import { checkAccess, DEFAULT_MAX_BODY_BYTES, MCP_PATH, newToken, pathServer, readJsonBody, refuse, requestPath, serverPath, type Refusal } from './http';
 import type * as SessionModule from './session';
 import type { GatewayLog, GatewayRouter } from './session';
+import { SessionTable, type SessionEntry } from './sessions';
 
 /** The only interface the gateway ever listens on. */
 export const GATEWAY_HOST = '127.0.0.1';
@@ -38,14 +41,35 @@ export interface GatewayOptions extends CatalogOptions {
   maxBodyBytes?: number;
   /** How long registry changes are gathered before clients are told. Default 50 ms. */
   listChangedDebounceMs?: number;
-  /** New sessions beyond this many are refused with 503. Default 64. */
+  /**
+   * At most this many sessions are open; a new one ends the least recently used. Default 64, or
+   * twice the number of servers when that is more: VS Code keeps a session open per server.
+   */
   maxSessions?: number;
+  /** A session with no request open for this long is closed. Default 10 minutes. */
+  sessionIdleMs?: number;
 }
 
 interface Session {
   server: Server;
   transport: StreamableHTTPServerTransport;
 }
+
+/** What the host is given for one server: its endpoint and the version of its tool list. */
+export interface ServedServer {
+  server: string;
+  url: string;
+  /** Changes when the server's tool list changed while no client of its endpoint could hear list_changed. */
+  version: string;
+}
+
+/** Per server: the digest of each list as its clients were last told, and the version last published. */
+interface ServedState {
+  digests: Record<ServedKind, string>;
+  version: string;
+}
+
+const DEFAULT_IDLE_MS = 10 * 60_000;
 
 const silentLog: GatewayLog = { trace: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -56,29 +80,46 @@ export class Gateway extends Disposable {
   private readonly _tokenBytes = Buffer.from(this.token, 'utf8');
   private readonly _log: GatewayLog;
   private readonly _catalog: GatewayCatalog;
-  private readonly _sessions = new Map<string, Session>();
-  /** The digest of each list as clients were last told about it. */
-  private readonly _digests: Record<ServedKind, string>;
+  private readonly _sessions: SessionTable<Session>;
+  private readonly _served = new Map<string, ServedState>();
+  /** The servers as the last `onDidChangeDefinitions` (or the start) had them. */
+  private _servedNames: string[];
   private _http?: HttpServer;
   private _port?: number;
   private _starting?: Promise<void>;
   private _timer?: NodeJS.Timeout;
+  private readonly _sweeper: NodeJS.Timeout;
 
-  private readonly _onDidChangeTools = this._register(new Emitter<void>());
-  /** Fired after the served tool list changed (debounced); `version` has the new digest by then. */
-  readonly onDidChangeTools = this._onDidChangeTools.event;
+  private readonly _onDidChangeDefinitions = this._register(new Emitter<void>());
+  /**
+   * Fired (debounced) when `definitions()` changed: a server came or went, or a server's tool list
+   * changed while no client listened on its endpoint (a listening client hears list_changed instead).
+   */
+  readonly onDidChangeDefinitions = this._onDidChangeDefinitions.event;
 
   constructor(private readonly _opts: GatewayOptions) {
     super();
     this._log = _opts.log ?? silentLog;
     this._catalog = new GatewayCatalog(_opts.backend, _opts);
-    this._digests = { tools: this._catalog.digest('tools'), resources: this._catalog.digest('resources'), prompts: this._catalog.digest('prompts') };
+    this._servedNames = this._catalog.servers();
+    for (const server of this._servedNames) this._state(server);
+    const idleMs = _opts.sessionIdleMs ?? DEFAULT_IDLE_MS;
+    this._sessions = new SessionTable<Session>({
+      max: () => _opts.maxSessions ?? Math.max(64, 2 * this._catalog.servers().length),
+      idleMs,
+      onEnd: (entry, why) => {
+        this._log.trace(`session ${short(entry.id)} of "${entry.server}" ${why === 'idle' ? 'expired' : 'closed to make room'} (${this._sessions.size} open)`);
+        this._close(entry);
+      },
+    });
+    this._sweeper = setInterval(() => this._sessions.sweep(), Math.max(10, idleMs / 2));
+    this._sweeper.unref();
     const registry = _opts.backend.registry;
     const schedule = () => this._schedule();
     this._register(registry.onDidChangeCatalog(schedule));
     this._register(registry.onDidChangeState(schedule));
     this._register(registry.onDidChangeServers(schedule));
-    this._register(toDisposable(() => clearTimeout(this._timer)));
+    this._register(toDisposable(() => { clearTimeout(this._timer); clearInterval(this._sweeper); }));
   }
 
   /** The port it listens on; only after `start()`. */
@@ -87,9 +128,9 @@ export class Gateway extends Disposable {
     return this._port;
   }
 
-  /** `http://127.0.0.1:<port>/mcp`; only after `start()`. */
-  get url(): string {
-    return `http://${GATEWAY_HOST}:${this.port}${MCP_PATH}`;
+  /** `http://127.0.0.1:<port>/mcp/<server>`, the server's endpoint; only after `start()`. */
+  urlFor(server: string): string {
+    return `http://${GATEWAY_HOST}:${this.port}${serverPath(server)}`;
   }
 
   /** The headers a client must send: the bearer token. */
@@ -97,14 +138,19 @@ export class Gateway extends Disposable {
     return { Authorization: `Bearer ${this.token}` };
   }
 
-  /** A digest of the served tool list; changes exactly when `onDidChangeTools` fires. */
-  get version(): string {
-    return this._digests.tools;
+  /** One endpoint per configured server, in the registry's order; only after `start()`. */
+  definitions(): ServedServer[] {
+    return this._catalog.servers().map((server) => ({ server, url: this.urlFor(server), version: this._state(server).version }));
   }
 
   /** Open MCP sessions. */
   get sessionCount(): number {
     return this._sessions.size;
+  }
+
+  /** Whether a client listens for list_changed on the server's endpoint (its GET stream is open). */
+  listening(server: string): boolean {
+    return this._sessions.listening(server);
   }
 
   /** The listener's address while it listens. */
@@ -125,8 +171,10 @@ export class Gateway extends Disposable {
   /** Closes every session (in-flight calls are aborted, so they end as cancelled) and the listener. */
   override dispose(): void {
     if (this._store.isDisposed) return;
-    for (const [id, session] of this._sessions) this._close(id, session);
-    this._sessions.clear();
+    for (const entry of [...this._sessions.values()]) {
+      this._sessions.delete(entry.id, entry.value);
+      this._close(entry);
+    }
     if (this._http) {
       this._http.close();
       // SSE streams never end by themselves; without this the port would stay open.
@@ -157,7 +205,7 @@ export class Gateway extends Disposable {
     http.on('error', (e) => this._log.error(`listener error: ${errorMessage(e)}`));
     this._http = http;
     this._port = (http.address() as AddressInfo).port;
-    this._log.info(`listening on ${this.url}`);
+    this._log.info(`listening on http://${GATEWAY_HOST}:${this._port}${MCP_PATH}/<server>`);
   }
 
   private async _handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -166,46 +214,53 @@ export class Gateway extends Disposable {
       this._log.warn(`refused ${req.method} ${requestPath(req)}: ${denied.message}`);
       return refuse(res, denied, { close: true });
     }
-    if (requestPath(req) !== MCP_PATH) return refuse(res, { status: 404, code: -32000, message: `Not found: the gateway serves ${MCP_PATH} only` });
+    const server = pathServer(requestPath(req));
+    if (server === undefined || !this._catalog.servers().includes(server)) {
+      const what = server === undefined ? `the gateway serves ${MCP_PATH}/<server> only` : `no MCP server named "${server}" is configured`;
+      return refuse(res, { status: 404, code: -32000, message: `Not found: ${what}` });
+    }
     const id = req.headers['mcp-session-id'];
-    const session = typeof id === 'string' ? this._sessions.get(id) : undefined;
-    // 404 for an unknown session tells a client to start a new one (the spec's rule).
-    if (id !== undefined && !session) return refuse(res, { status: 404, code: -32001, message: 'Session not found' });
+    const entry = typeof id === 'string' ? this._sessions.get(id) : undefined;
+    // 404 for an unknown session tells a client to start a new one (the spec's rule); a session of
+    // another server's endpoint is as unknown here.
+    if (id !== undefined && entry?.server !== server) return refuse(res, { status: 404, code: -32001, message: 'Session not found' });
     if (req.method === 'POST') {
       const read = await readJsonBody(req, this._opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
       if ('refusal' in read) return refuse(res, read.refusal, { close: read.refusal.status === 413 });
-      if (session) return session.transport.handleRequest(req, res, read.body);
+      if (entry) {
+        this._sessions.track(entry, res, false);
+        return entry.value.transport.handleRequest(req, res, read.body);
+      }
       const sdk = await import('./session');
-      if (sdk.isInitializeRequest(read.body)) return this._open(sdk, req, res, read.body);
+      if (sdk.isInitializeRequest(read.body)) return this._open(sdk, server, req, res, read.body);
       return refuse(res, { status: 400, code: -32000, message: 'Bad Request: no Mcp-Session-Id; start a session with initialize' });
     }
     if (req.method === 'GET' || req.method === 'DELETE') {
-      if (!session) return refuse(res, { status: 400, code: -32000, message: 'Bad Request: Mcp-Session-Id header is required' });
-      return session.transport.handleRequest(req, res);
+      if (!entry) return refuse(res, { status: 400, code: -32000, message: 'Bad Request: Mcp-Session-Id header is required' });
+      this._sessions.track(entry, res, req.method === 'GET');
+      return entry.value.transport.handleRequest(req, res);
     }
     return refuse(res, { status: 405, code: -32000, message: 'Method not allowed', headers: { Allow: 'GET, POST, DELETE' } });
   }
 
-  private async _open(sdk: typeof SessionModule, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const busy: Refusal | undefined = this._store.isDisposed ? { status: 503, code: -32000, message: 'The gateway is shutting down' }
-      : this._sessions.size >= (this._opts.maxSessions ?? 64) ? { status: 503, code: -32000, message: 'Too many open sessions' } : undefined;
-    if (busy) return refuse(res, busy);
-    const server = sdk.createSessionServer({ catalog: this._catalog, router: this._opts.router, version: this._opts.version, log: this._log });
-    const transport = new sdk.StreamableHTTPServerTransport({
+  private async _open(sdk: typeof SessionModule, backend: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    if (this._store.isDisposed) return refuse(res, { status: 503, code: -32000, message: 'The gateway is shutting down' } satisfies Refusal);
+    this._sessions.makeRoom();
+    this._state(backend);
+    const server = sdk.createSessionServer({ catalog: this._catalog, server: backend, router: this._opts.router, version: this._opts.version, log: this._log });
+    const session: Session = { server, transport: new sdk.StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       // Registered at initialize, before the response goes out, so the client's next request finds it.
       onsessioninitialized: (sid) => {
-        this._sessions.set(sid, { server, transport });
-        this._log.trace(`session ${short(sid)} opened (${this._sessions.size} open)`);
+        this._sessions.add(sid, backend, session);
+        this._log.trace(`session ${short(sid)} of "${backend}" opened (${this._sessions.size} open)`);
       },
-    });
+    }) };
+    const { transport } = session;
     // Set before connect: the Server chains its own close handling after ours.
     transport.onclose = () => {
       const sid = transport.sessionId;
-      if (sid && this._sessions.get(sid)?.transport === transport) {
-        this._sessions.delete(sid);
-        this._log.trace(`session ${short(sid)} closed (${this._sessions.size} open)`);
-      }
+      if (sid && this._sessions.delete(sid, session)) this._log.trace(`session ${short(sid)} closed (${this._sessions.size} open)`);
     };
     server.onerror = (e) => this._log.trace(`session error: ${errorMessage(e)}`);
     await server.connect(transport);
@@ -214,8 +269,19 @@ export class Gateway extends Disposable {
     if (!transport.sessionId) void server.close();
   }
 
-  private _close(id: string, session: Session): void {
-    session.server.close().catch((e: unknown) => this._log.trace(`closing session ${short(id)}: ${errorMessage(e)}`));
+  private _close({ id, value }: SessionEntry<Session>): void {
+    value.server.close().catch((e: unknown) => this._log.trace(`closing session ${short(id)}: ${errorMessage(e)}`));
+  }
+
+  /** The server's served state, first taken from what it serves now. */
+  private _state(server: string): ServedState {
+    let state = this._served.get(server);
+    if (!state) {
+      const digests = { tools: this._catalog.digest(server, 'tools'), resources: this._catalog.digest(server, 'resources'), prompts: this._catalog.digest(server, 'prompts') };
+      state = { digests, version: digests.tools };
+      this._served.set(server, state);
+    }
+    return state;
   }
 
   /** Something besides the registry changed what is served (a setting): tell clients if a list changed. */
@@ -228,23 +294,50 @@ export class Gateway extends Disposable {
     this._timer = setTimeout(() => this._publish(), this._opts.listChangedDebounceMs ?? 50);
   }
 
-  /** Tells every session about the lists whose served JSON changed, and only those. */
+  /**
+   * Tells each session about the lists of its server whose served JSON changed, and only those;
+   * ends the sessions of servers that are gone; and tells the host when `definitions()` changed.
+   */
   private _publish(): void {
-    const changed = SERVED_KINDS.filter((kind) => {
-      const digest = this._catalog.digest(kind);
-      if (digest === this._digests[kind]) return false;
-      this._digests[kind] = digest;
-      return true;
-    });
-    if (!changed.length) return;
-    this._log.trace(`${changed.join(', ')} changed; telling ${this._sessions.size} session(s)`);
-    for (const [id, { server }] of this._sessions) {
-      for (const kind of changed) {
-        const sent = kind === 'tools' ? server.sendToolListChanged() : kind === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged();
-        sent.catch((e: unknown) => this._log.trace(`${kind} list_changed to session ${short(id)} not sent: ${errorMessage(e)}`));
+    const servers = this._catalog.servers();
+    let definitionsChanged = servers.length !== this._servedNames.length || servers.some((s, i) => s !== this._servedNames[i]);
+    this._servedNames = servers;
+    for (const gone of [...this._served.keys()].filter((s) => !servers.includes(s))) this._served.delete(gone);
+    for (const entry of [...this._sessions.values()]) {
+      if (servers.includes(entry.server)) continue;
+      this._sessions.delete(entry.id, entry.value);
+      this._close(entry);
+    }
+    for (const server of servers) {
+      const state = this._served.get(server);
+      if (!state) continue; // new: its definition is news enough, and no session has seen it
+      const changed = SERVED_KINDS.filter((kind) => {
+        const digest = this._catalog.digest(server, kind);
+        if (digest === state.digests[kind]) return false;
+        state.digests[kind] = digest;
+        return true;
+      });
+      if (!changed.length) continue;
+      this._log.trace(`${server}: ${changed.join(', ')} changed`);
+      for (const entry of this._sessions.values()) {
+        if (entry.server === server) this._notify(entry, changed);
+      }
+      // A client listening on the endpoint re-lists on list_changed; a new version would make
+      // VS Code drop that connection. Sessions nobody listens on (stale ones) change nothing.
+      if (changed.includes('tools') && !this._sessions.listening(server)) {
+        state.version = state.digests.tools;
+        definitionsChanged = true;
       }
     }
-    if (changed.includes('tools')) this._onDidChangeTools.fire();
+    for (const server of servers) this._state(server);
+    if (definitionsChanged) this._onDidChangeDefinitions.fire();
+  }
+
+  private _notify({ id, value: { server } }: SessionEntry<Session>, kinds: readonly ServedKind[]): void {
+    for (const kind of kinds) {
+      const sent = kind === 'tools' ? server.sendToolListChanged() : kind === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged();
+      sent.catch((e: unknown) => this._log.trace(`${kind} list_changed to session ${short(id)} not sent: ${errorMessage(e)}`));
+    }
   }
 }
 

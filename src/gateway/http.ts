@@ -6,8 +6,22 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The one path the gateway serves. */
+/** Under this path each server has its own endpoint, `/mcp/<server name, URI-encoded>`. */
 export const MCP_PATH = '/mcp';
+
+/** The path of one server's endpoint. */
+export const serverPath = (server: string): string => `${MCP_PATH}/${encodeURIComponent(server)}`;
+
+/** The server a path names (`/mcp/<name>`), or `undefined` when it names none. */
+export function pathServer(path: string): string | undefined {
+  const prefix = `${MCP_PATH}/`;
+  if (!path.startsWith(prefix) || path.length === prefix.length || path.indexOf('/', prefix.length) >= 0) return undefined;
+  try {
+    return decodeURIComponent(path.slice(prefix.length));
+  } catch {
+    return undefined;
+  }
+}
 
 /** The SDK transport's own default; a larger JSON-RPC message from a local client is a bug or an attack. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;

@@ -1,7 +1,8 @@
 /**
- * One MCP session of the gateway: a low-level SDK `Server` whose handlers answer from the shared
- * catalog and send every tool call through the router. The SDK wants one Server per transport,
- * and each Streamable HTTP session has its own transport, so each session gets one of these.
+ * One MCP session of the gateway, on one server's endpoint: a low-level SDK `Server` whose
+ * handlers answer from that server's part of the catalog and send every tool call through the
+ * router. The SDK wants one Server per transport, and each Streamable HTTP session has its own
+ * transport, so each session gets one of these.
  *
  * The gateway loads this module when its first session begins, and everything of the SDK it
  * needs comes through here: a window whose MCP host never connects does not load the SDK's server.
@@ -37,6 +38,8 @@ export interface GatewayRouter {
 
 export interface SessionDeps {
   catalog: GatewayCatalog;
+  /** The server whose endpoint the session was opened on: the only one it lists and reaches. */
+  server: string;
   router: GatewayRouter;
   version: string;
   log: GatewayLog;
@@ -53,16 +56,24 @@ export function toCallToolResult(outcome: ToolCallOutcome): CallToolResult {
 }
 
 /** A Server for one session, not yet connected to its transport. */
-export function createSessionServer({ catalog, router, version, log }: SessionDeps): Server {
+export function createSessionServer({ catalog, server: backend, router, version, log }: SessionDeps): Server {
+  // VS Code prefixes the tools' names with the server's title (else the definition's label): the
+  // server's own name keeps them `mcp_<server>_…`, the names @switchboard expects (hostNames.ts).
   const server = new Server(
-    { name: GATEWAY_SERVER_NAME, title: 'MCP Switchboard', version },
+    { name: GATEWAY_SERVER_NAME, title: backend, version },
     { capabilities: { tools: { listChanged: true }, resources: { listChanged: true }, prompts: { listChanged: true } } },
   );
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools() }));
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools(backend) }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args, _meta } = request.params;
+    // Another server's tool is as unknown here as a made-up name: what VS Code allowed for this
+    // endpoint must never run a tool of another server.
+    if (!catalog.hasTool(backend, name)) {
+      log.warn(`tools/call ${name} refused on the endpoint of "${backend}": not one of its tools`);
+      return toCallToolResult({ kind: 'unknownTool', message: `No tool named "${name}" on MCP server "${backend}".` });
+    }
     const token = _meta?.progressToken;
     // Progress sends are chained and awaited before the result goes out: when the server's last
     // progress and its result arrive in one chunk, the result must not overtake the progress.
@@ -79,13 +90,13 @@ export function createSessionServer({ catalog, router, version, log }: SessionDe
     return toCallToolResult(outcome);
   });
 
-  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: catalog.resources() }));
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: catalog.resourceTemplates() }));
-  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => catalog.readResource(request.params.uri, extra.signal));
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: catalog.resources(backend) }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: catalog.resourceTemplates(backend) }));
+  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) => catalog.readResource(backend, request.params.uri, extra.signal));
 
-  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: catalog.prompts() }));
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: catalog.prompts(backend) }));
   server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
-    catalog.getPrompt(request.params.name, request.params.arguments, extra.signal));
+    catalog.getPrompt(backend, request.params.name, request.params.arguments, extra.signal));
 
   return server;
 }

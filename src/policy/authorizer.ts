@@ -11,15 +11,20 @@
  *   VS Code does not know what the user agreed to;
  * - so is a tool whose definition changed since VS Code's card last let it run (hostPins.ts):
  *   VS Code remembers its answers by tool name and would not notice.
- * VS Code skips its card for tools with `readOnlyHint`; the gateway therefore serves that hint only
- * while the policy itself allows read-only tools unasked (see gateway/catalog), so every `ask`
- * that reaches here through the gateway did pass VS Code's card.
+ * - and a tool that may be destructive (`mayBeDestructive`): VS Code settles its card for a whole
+ *   server at once ("Allow Tools from <server>") and tells the gateway nothing of whether the card
+ *   was shown for this call, so only our own dialog, naming the tool, can confirm it. The gateway
+ *   serves such tools so that VS Code shows no card for them (gateway/catalog), and the user meets
+ *   one prompt, ours.
+ * VS Code skips its card for tools with `readOnlyHint`; the gateway serves the server's own hint
+ * only while the policy itself allows read-only tools unasked, so every other `ask` that reaches
+ * here through the gateway passed VS Code's card, or the user's yes to that very server.
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
 import type { AuthorizationOutcome, Authorizer, PendingToolCall } from '../router/types';
 import type { HostPins } from './hostPins';
-import { decide, isStaleAsk } from './policy';
+import { decide, isStaleAsk, mayBeDestructive } from './policy';
 import type { RuleStore } from './ruleStore';
 import { ruleForAnswer } from './rules';
 import type { Answer, Decision, PolicySettings } from './types';
@@ -56,7 +61,7 @@ export interface AuthorizerOptions {
 /** Whether VS Code's own confirmation already stood for this ask (see the file comment). */
 export function hostConfirmed(call: PendingToolCall, decision: AskDecision): boolean {
   if (call.origin !== 'gateway') return false;
-  return !isStaleAsk(decision);
+  return !isStaleAsk(decision) && !mayBeDestructive(call.tool);
 }
 
 export const DECLINED = 'the user declined to run this tool';

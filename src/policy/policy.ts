@@ -28,6 +28,13 @@ export const isDestructive = (tool: Tool): boolean => tool.annotations?.destruct
 /** Read-only and not also claiming to be destructive: contradictory hints get the stricter reading. */
 export const isReadOnly = (tool: Tool): boolean => tool.annotations?.readOnlyHint === true && !isDestructive(tool);
 
+/**
+ * What the MCP spec assumes of a tool: unless it says it is read-only, it may be destructive, and
+ * only `destructiveHint: false` says otherwise. Stricter than `isDestructive`, which decides what
+ * a server-wide rule covers; this one decides where a host's blanket yes cannot stand for the user.
+ */
+export const mayBeDestructive = (tool: Tool): boolean => !isReadOnly(tool) && tool.annotations?.destructiveHint !== false;
+
 /** Whether an ask is about a yes that went stale: the tool changed since, or is new since its server was allowed. */
 export const isStaleAsk = (decision: Decision): boolean =>
   decision.kind === 'ask' && (decision.reason === 'definitionChanged' || decision.reason === 'newTool');

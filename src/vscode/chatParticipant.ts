@@ -16,7 +16,10 @@
  *   (this is how "Always Allow" from the button after a call stops the cards);
  * - a tool whose definition changed since the user allowed it (or that is new since they allowed
  *   its server) is asked about by our own prompt, which shows what changed; VS Code's card
- *   would not, and sending it through the card as well would stack two prompts.
+ *   would not, and sending it through the card as well would stack two prompts;
+ * - a tool that may be destructive (policy's `mayBeDestructive`) is asked about by our own dialog,
+ *   naming it: VS Code's card for it could be settled by a yes to its whole server, so the gateway
+ *   has VS Code show none for it (see policy/authorizer).
  */
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
@@ -25,10 +28,11 @@ import { Disposable, type IDisposable } from '../common/lifecycle';
 import { markdownText } from '../common/terminalText';
 import { selectTools, type ToolSelection } from '../router/toolSelection';
 import type { NamespacedTool } from '../client/types';
-import { isStaleAsk } from '../policy/policy';
+import { isStaleAsk, mayBeDestructive } from '../policy/policy';
 import type { Decision } from '../policy/types';
 import { resultText, toToolResult } from './toolResults';
 import { gatewayDefinitionId } from './gatewayFeature';
+import { matchHostTools } from '../gateway/hostNames';
 import type { ToolAccess } from './toolAccess';
 
 export const PARTICIPANT_ID = 'switchboard.chat';
@@ -59,12 +63,12 @@ export class ChatFeature extends Disposable {
   private readonly _onDidFinishRequest = this._register(new vscode.EventEmitter<ChatRequestRecord>());
   readonly onDidFinishRequest = this._onDidFinishRequest.event;
 
-  private readonly _gatewayId: string;
+  private readonly _extensionId: string;
 
   /** `access` gives the router and the policy, loading them the first time (see ToolsFeature). */
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _access: () => Promise<ToolAccess>) {
     super();
-    this._gatewayId = gatewayDefinitionId(context.extension.id);
+    this._extensionId = context.extension.id;
     this._register(vscode.commands.registerCommand(ALLOW_ALWAYS_COMMAND, (name: string) => this._allowAlways(name)));
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) => this._handle(request, chatContext, stream, token));
     participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'switchboard.svg');
@@ -154,25 +158,32 @@ export class ChatFeature extends Disposable {
   }
 
   /**
-   * VS Code's names for our routed tools, from the gateway it connected to (`mcp_<prefix>_<name>`);
-   * the gateway is started first if VS Code has not listed it yet.
+   * VS Code's names for our routed tools, from the definitions it connected to (one per server,
+   * see hostNames.ts); the servers VS Code has not listed yet are started first.
    */
   private async _editorToolNames(names: readonly string[]): Promise<Map<string, string>> {
-    let found = matchEditorTools(names);
-    if (found.size < names.length) {
-      await vscode.commands.executeCommand(START_MCP_SERVER, this._gatewayId, { waitForLiveTools: true }).then(undefined, () => undefined);
-      found = matchEditorTools(names);
+    const wanted = this._manager.tools().filter((t) => names.includes(t.name));
+    let found = this._matchEditorTools(wanted);
+    const missing = new Set(wanted.filter((t) => !found.has(t.name)).map((t) => t.server));
+    for (const server of missing) {
+      await vscode.commands.executeCommand(START_MCP_SERVER, gatewayDefinitionId(this._extensionId, server), { waitForLiveTools: true }).then(undefined, () => undefined);
     }
-    // VS Code lists the gateway's other tools, so it is connected: a server that just started has
-    // its tools on the way in the next list_changed. Waiting a moment keeps them on VS Code's card.
-    if (found.size < names.length && matchEditorTools(this._manager.tools().map((t) => t.name)).size > 0) {
+    if (missing.size) found = this._matchEditorTools(wanted);
+    // VS Code lists the server's other tools, so it is connected: a tool that just appeared is on
+    // its way in the next list_changed. Waiting a moment keeps it on VS Code's card.
+    const late = (f: Map<string, string>) => wanted.filter((t) => !f.has(t.name));
+    if (late(found).some((t) => this._matchEditorTools(this._manager.tools().filter((o) => o.server === t.server)).size > 0)) {
       // Polled: the stable API has no event for vscode.lm.tools changing.
-      for (const end = Date.now() + LIST_WAIT_MS; found.size < names.length && Date.now() < end;) {
+      for (const end = Date.now() + LIST_WAIT_MS; late(found).length && Date.now() < end;) {
         await new Promise((r) => setTimeout(r, 100));
-        found = matchEditorTools(names);
+        found = this._matchEditorTools(wanted);
       }
     }
     return found;
+  }
+
+  private _matchEditorTools(tools: readonly NamespacedTool[]): Map<string, string> {
+    return matchHostTools(tools, vscode.lm.tools.map((t) => t.name), this._manager.names().length);
   }
 
   /** Card or router, from what our policy says about the call now (see the file comment). */
@@ -183,6 +194,7 @@ export class ChatFeature extends Disposable {
     const decision = permissions.decide(target.server, target.tool);
     if (decision.kind !== 'ask') return { via: 'router', note: `_\`${name}\`: ${markdownText(decision.message)}_\n\n` };
     if (isStaleAsk(decision)) return { via: 'router', note: changedNote(name, decision) };
+    if (mayBeDestructive(target.tool)) return { via: 'router' };
     return editorName ? { via: 'editor', editorName } : { via: 'router' };
   }
 
@@ -222,26 +234,6 @@ const LIST_WAIT_MS = 2000;
 
 /** VS Code's internal command that starts an MCP server by definition id (absent in older hosts). */
 const START_MCP_SERVER = 'workbench.mcp.startServer';
-
-/**
- * Our namespaced name → VS Code's tool name. VS Code prefixes every tool of an MCP server with
- * the same `mcp_…_` prefix, so the prefix is the one most of our names end up behind; names are
- * then matched as prefix + name exactly, so `a_echo` never takes `xa_echo`'s entry.
- */
-export function matchEditorTools(names: readonly string[]): Map<string, string> {
-  const editor = vscode.lm.tools.map((t) => t.name).filter((n) => n.startsWith('mcp_'));
-  const prefixes = new Map<string, number>();
-  for (const ours of names) for (const e of editor) if (e.endsWith(`_${ours}`)) {
-    const p = e.slice(0, e.length - ours.length);
-    prefixes.set(p, (prefixes.get(p) ?? 0) + 1);
-  }
-  const prefix = [...prefixes].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const out = new Map<string, string>();
-  if (!prefix) return out;
-  const present = new Set(editor);
-  for (const ours of names) if (present.has(prefix + ours)) out.set(ours, prefix + ours);
-  return out;
-}
 
 /** Said in the chat before our prompt asks about a tool that changed since the user allowed it. */
 function changedNote(name: string, decision: Extract<Decision, { kind: 'ask' }>): string {

@@ -1,8 +1,11 @@
 /**
- * Copilot's way in: the local gateway (src/gateway) published to VS Code as one MCP server through
- * `vscode.lm.registerMcpServerDefinitionProvider`. VS Code then lists every routed tool with its
- * real schema in agent mode, shows its own confirmation card, and calls through the gateway,
- * where the router applies the schema guard, deny rules, pinning and the audit log.
+ * Copilot's way in: the local gateway (src/gateway) published to VS Code through
+ * `vscode.lm.registerMcpServerDefinitionProvider`, one MCP server definition per configured server
+ * (labelled with its name, on its own endpoint), so VS Code's server-level choices ("Allow Tools
+ * from <server>"), its tool picker and "MCP: List Servers" match the user's real servers. VS Code
+ * lists every routed tool with its real schema in agent mode, shows its own confirmation card, and
+ * calls through the gateway, where the router applies the schema guard, deny rules, pinning, the
+ * permission policy and the audit log.
  *
  * The token travels only in the definition's headers, which VS Code keeps in memory: it is new
  * for every window, never written to settings, logs or storage.
@@ -19,12 +22,13 @@ import { policySettings, SETTING_AUTO_ALLOW_READ_ONLY } from './policySettings';
 
 /** Declared in package.json `contributes.mcpServerDefinitionProviders`. */
 export const GATEWAY_PROVIDER_ID = 'switchboard.gateway';
-/** The server's label in VS Code's MCP list; VS Code derives the definition id from it. */
-export const GATEWAY_LABEL = 'MCP Switchboard';
 const SETTING = 'switchboard.gateway.enabled';
 
-/** VS Code's id for our definition: the extension id as a key (lower case), a slash, the label. */
-export const gatewayDefinitionId = (extensionId: string): string => `${extensionId.toLowerCase()}/${GATEWAY_LABEL}`;
+/**
+ * VS Code's id for a server's definition: the extension id as a key (lower case), a slash, the
+ * label, which is the server's name.
+ */
+export const gatewayDefinitionId = (extensionId: string, server: string): string => `${extensionId.toLowerCase()}/${server}`;
 
 /** Whether the user lets Copilot see the tools; only the user value counts, as for every permission. */
 function gatewayEnabled(): boolean {
@@ -52,11 +56,10 @@ export class GatewayFeature extends Disposable {
       log.info('gateway: this editor has no MCP server definition API; Copilot will not see the tools');
       return;
     }
-    // A new version tells VS Code its cached tool list is stale while it is not connected. Only
-    // then: VS Code stops a running server whose definition changed (and does not start it again
-    // until a tool is invoked), so a live connection would be cut and its tool list frozen. A live
-    // connection hears list_changed from the gateway itself.
-    this._register(this.gateway.onDidChangeTools(() => { if (this.gateway.sessionCount === 0) this._onDidChange.fire(); }));
+    // Servers come and go, and a server's version changes only while no VS Code connection listens
+    // on its endpoint (see Gateway.onDidChangeDefinitions): VS Code stops a running server whose
+    // definition changed, so a live connection would be cut; it hears list_changed instead.
+    this._register(this.gateway.onDidChangeDefinitions(() => this._onDidChange.fire()));
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTING)) this._onDidChange.fire();
       // It decides whether served tools keep `readOnlyHint` (see gateway/catalog's `CatalogOptions`).
@@ -73,7 +76,7 @@ export class GatewayFeature extends Disposable {
 
   private async _definitions(): Promise<vscode.McpHttpServerDefinition[]> {
     if (!gatewayEnabled() || !(await this._start())) return [];
-    return [new vscode.McpHttpServerDefinition(GATEWAY_LABEL, vscode.Uri.parse(this.gateway.url), this.gateway.headers, this.gateway.version)];
+    return this.gateway.definitions().map((d) => new vscode.McpHttpServerDefinition(d.server, vscode.Uri.parse(d.url), this.gateway.headers, d.version));
   }
 
   /** Starts the listener once; a failure is logged (never the token) and the gateway stays off. */

@@ -113,7 +113,7 @@ describe('start on first use (real fixture processes)', function () {
     const client = new Client({ name: 'first-use-test', version: '0.0.0' });
     try {
       await gateway.start();
-      await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url), { requestInit: { headers: gateway.headers } }));
+      await client.connect(new StreamableHTTPClientTransport(new URL(gateway.urlFor('lazy')), { requestInit: { headers: gateway.headers } }));
       const { tools } = await client.listTools();
       assert.ok(tools.some((t) => t.name === 'lazy_echo'), tools.map((t) => t.name).join(', '));
       const { resources } = await client.listResources();
@@ -136,7 +136,7 @@ describe('start on first use (real fixture processes)', function () {
     const client = new Client({ name: 'first-use-test', version: '0.0.0' });
     try {
       await gateway.start();
-      await client.connect(new StreamableHTTPClientTransport(new URL(gateway.url), { requestInit: { headers: gateway.headers } }));
+      await client.connect(new StreamableHTTPClientTransport(new URL(gateway.urlFor('lazy')), { requestInit: { headers: gateway.headers } }));
       const read = await client.readResource({ uri: 'fixture://hello' });
       assert.ok(read.contents.length > 0);
       await waitFor(() => manager.state('lazy')?.kind === 'running', 5000, 'lazy running');

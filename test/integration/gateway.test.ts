@@ -1,29 +1,44 @@
 // Copilot's path, in the real extension host: the gateway is published through
-// registerMcpServerDefinitionProvider, VS Code's own MCP client connects to it, the routed tools
-// show up in vscode.lm.tools, and vscode.lm.invokeTool on one reaches the right backend through
-// the router (schema guard, deny rules, audit). The gateway refuses strangers.
+// registerMcpServerDefinitionProvider as one definition per configured server (labelled with its
+// name, on its own endpoint), VS Code's own MCP client connects to each, the routed tools show up
+// in vscode.lm.tools under each server's own prefix, and vscode.lm.invokeTool on one reaches the
+// right backend through the router (schema guard, deny rules, audit). The gateway refuses strangers.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { denyRule } from '../../src/policy/rules';
 import { resultText as textOf } from '../../src/vscode/toolResults';
-import { GATEWAY_DEFINITION_ID, startGateway, stdioFixture, waitFor, writeConfig, auditLines, toolsApi, type ToolsApi } from './helpers';
+import { EXTENSION_ID, gatewayId, startGateway, stdioFixture, waitFor, writeConfig, auditLines, toolsApi, type ToolsApi } from './helpers';
 
 
 describe('the gateway Copilot calls through', function () {
   this.timeout(120_000);
   let a: ToolsApi;
   const lmTool = (suffix: string) => vscode.lm.tools.find((t) => t.name.endsWith(suffix));
+  /** beta has `erase`, which says it is destructive. */
+  const beta = () => stdioFixture('echo', { env: { FIXTURE_DESTRUCTIVE: '1' } });
 
   before(async () => {
     a = await toolsApi();
-    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: beta() } }));
     await waitFor(() => a.manager.state('alpha')?.kind === 'running' && a.manager.state('beta')?.kind === 'running', 'alpha and beta running');
     // beta's tools may reach VS Code a moment after alpha's, in the next list_changed.
-    await startGateway('alpha_echo', 'beta_echo');
+    await startGateway('alpha_echo', 'beta_echo', 'beta_erase');
   });
   after(async () => {
     for (const r of a.permissions.store.list()) await a.permissions.store.revoke(r.id);
-    await vscode.commands.executeCommand('workbench.mcp.stopServer', GATEWAY_DEFINITION_ID);
+    for (const server of ['alpha', 'beta', 'shifty']) await vscode.commands.executeCommand('workbench.mcp.stopServer', gatewayId(server));
+  });
+
+  it('publishes one definition per configured server, labelled with its name, on its own endpoint', async () => {
+    const port = a.gateway.port;
+    assert.deepStrictEqual(a.gateway.definitions().map((d) => [d.server, d.url]), [
+      ['alpha', `http://127.0.0.1:${port}/mcp/alpha`], ['beta', `http://127.0.0.1:${port}/mcp/beta`],
+    ]);
+    // VS Code names a definition's tools after its label: each server's tools sit under its own.
+    assert.ok(vscode.lm.tools.some((t) => t.name === 'mcp_alpha_alpha_echo'), vscode.lm.tools.map((t) => t.name).join(', '));
+    assert.ok(vscode.lm.tools.some((t) => t.name === 'mcp_beta_beta_echo'));
+    assert.ok(!vscode.lm.tools.some((t) => t.name.startsWith('mcp_mcp_switchboard')), 'no union server any more');
+    assert.strictEqual(gatewayId('alpha'), `${EXTENSION_ID}/alpha`);
   });
 
   it('lists every routed tool in vscode.lm.tools with its real schema', async () => {
@@ -42,6 +57,18 @@ describe('the gateway Copilot calls through', function () {
     assert.deepStrictEqual([last.name, last.server, last.origin, last.decidedBy, last.outcome], ['beta_echo', 'beta', 'gateway', 'host', 'ok']);
   });
 
+  it('a tool that may be destructive runs on no yes of VS Code\'s: Switchboard\'s dialog asks, naming it', async () => {
+    // VS Code is told to show no card for it (its "Allow Tools from beta" would cover it unasked),
+    // so the gateway's call meets our dialog; smoke-test mode refuses it, and the refusal names it.
+    const erase = lmTool('beta_erase')!;
+    const out = await vscode.lm.invokeTool(erase.name, { input: { item: 'everything' }, toolInvocationToken: undefined });
+    assert.match(textOf(out), /not run: .*Run "erase" from MCP server "beta"\?/);
+    const last = (await auditLines(a)).at(-1)!;
+    // Smoke-test mode's refusal counts as the check failing (policy); what matters is that VS Code's yes did not decide.
+    assert.deepStrictEqual([last.name, last.origin, last.outcome], ['beta_erase', 'gateway', 'denied']);
+    assert.notStrictEqual(last.decidedBy, 'host');
+  });
+
   it('a deny rule refuses a gateway call, and invalid arguments never reach the server', async () => {
     await a.permissions.store.upsert(denyRule({ server: 'alpha', tool: 'echo' }, 'session'));
     const denied = await vscode.lm.invokeTool(lmTool('alpha_echo')!.name, { input: { text: 'nope' }, toolInvocationToken: undefined });
@@ -52,23 +79,25 @@ describe('the gateway Copilot calls through', function () {
     assert.deepStrictEqual(outcomes, ['denied', 'invalidArguments']);
   });
 
-  it('follows the catalog: a new server\'s tools appear without a restart', async () => {
-    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo'), gamma: stdioFixture('echo') } }));
-    await waitFor(() => lmTool('gamma_echo'), 'gamma_echo in vscode.lm.tools', 30_000);
-  });
-
-  it('stays connected while servers come and go, VS Code\'s tool list following them', async () => {
+  it('follows the config: a new server gets its own definition, a removed one loses it', async () => {
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: beta(), gamma: stdioFixture('echo') } }));
+    await waitFor(() => a.gateway.definitions().some((d) => d.server === 'gamma'), 'gamma\'s definition');
+    const gamma = await startGateway('gamma_echo');
+    assert.strictEqual(gamma.name, 'mcp_gamma_gamma_echo');
     // Regression: a definition change sent to VS Code while it was connected made it drop the
     // session, leaving a frozen tool list behind until some tool was invoked.
-    assert.ok(a.gateway.sessionCount >= 1, 'VS Code is connected');
-    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo') } }));
+    assert.ok(a.gateway.listening('alpha'), 'VS Code listens on alpha\'s endpoint');
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: beta() } }));
     await waitFor(() => !lmTool('gamma_echo'), 'gamma_echo gone from vscode.lm.tools', 15_000);
-    assert.ok(a.gateway.sessionCount >= 1, 'VS Code kept its session');
+    assert.deepStrictEqual(a.gateway.definitions().map((d) => d.server), ['alpha', 'beta']);
+    assert.ok(a.gateway.listening('alpha'), 'VS Code kept its alpha session while gamma went');
+    assert.ok(lmTool('alpha_echo'), 'and alpha\'s tools');
   });
 
   it('a tool that changed since VS Code let it run is asked about by Switchboard, naming the change', async () => {
-    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: stdioFixture('echo'), shifty: stdioFixture('list-changed') } }));
-    const echo = await waitFor(() => lmTool('shifty_echo'), 'shifty_echo in vscode.lm.tools', 15_000);
+    await writeConfig(JSON.stringify({ servers: { alpha: stdioFixture('echo'), beta: beta(), shifty: stdioFixture('list-changed') } }));
+    await waitFor(() => a.manager.state('shifty')?.kind === 'running', 'shifty running');
+    const echo = await startGateway('shifty_echo');
     const first = await vscode.lm.invokeTool(echo.name, { input: { text: 'before the change' }, toolInvocationToken: undefined });
     assert.strictEqual(textOf(first), 'before the change');
     await a.manager.connection('shifty')!.client!.callTool({ name: 'describe_tool', arguments: { name: 'echo', description: 'Returns its text and mails a copy.' } });
@@ -85,8 +114,10 @@ describe('the gateway Copilot calls through', function () {
     assert.strictEqual(g.address?.address, '127.0.0.1');
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    assert.strictEqual((await fetch(g.url, { method: 'POST', headers, body })).status, 401);
-    const foreign = await fetch(g.url, { method: 'POST', headers: { ...headers, ...g.headers, origin: 'http://evil.example' }, body });
-    assert.strictEqual(foreign.status, 403);
+    for (const server of ['alpha', 'beta']) {
+      assert.strictEqual((await fetch(g.urlFor(server), { method: 'POST', headers, body })).status, 401);
+      const foreign = await fetch(g.urlFor(server), { method: 'POST', headers: { ...headers, ...g.headers, origin: 'http://evil.example' }, body });
+      assert.strictEqual(foreign.status, 403);
+    }
   });
 });

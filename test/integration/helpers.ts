@@ -75,7 +75,8 @@ export async function renderTree(a: SwitchboardApi): Promise<string[]> {
   return lines;
 }
 
-export const GATEWAY_DEFINITION_ID = gatewayDefinitionId(EXTENSION_ID);
+/** VS Code's id for the gateway's definition of one server. */
+export const gatewayId = (server: string): string => gatewayDefinitionId(EXTENSION_ID, server);
 
 /** The audit log's entries, oldest first, after the pending writes are flushed. */
 export async function auditLines(a: Pick<ToolAccess, 'permissions'>): Promise<Record<string, unknown>[]> {
@@ -84,15 +85,17 @@ export async function auditLines(a: Pick<ToolAccess, 'permissions'>): Promise<Re
 }
 
 /**
- * Has VS Code (re)connect to the gateway until each of `tools` (`<anything>_<tool>`) is listed in
- * vscode.lm.tools; VS Code may re-register the definition a moment after a settings change, and
- * a server's tools may arrive in a later list_changed than another's. Returns the first tool.
+ * Has VS Code (re)connect to the gateway until each of `tools` (`<server>_<tool>`, the server's
+ * name without `_`) is listed in vscode.lm.tools; VS Code may re-register a definition a moment
+ * after a settings change, and a server's tools may arrive in a later list_changed. Returns the first tool.
  */
 export async function startGateway(...tools: string[]): Promise<vscode.LanguageModelToolInformation> {
   const listed = (tool: string) => vscode.lm.tools.find((t) => t.name.endsWith(`_${tool}`));
   await waitFor(async () => {
-    if (tools.every(listed)) return true;
-    await vscode.commands.executeCommand('workbench.mcp.startServer', GATEWAY_DEFINITION_ID, { waitForLiveTools: true });
+    const missing = tools.filter((t) => !listed(t));
+    for (const server of new Set(missing.map((t) => t.slice(0, t.indexOf('_'))))) {
+      await vscode.commands.executeCommand('workbench.mcp.startServer', gatewayId(server), { waitForLiveTools: true });
+    }
     return tools.every(listed);
   }, `${tools.join(', ')} in vscode.lm.tools (have ${vscode.lm.tools.map((t) => t.name).join(', ')})`, 30_000);
   return listed(tools[0])!;

@@ -1,6 +1,6 @@
 // @switchboard in the Chat view, as a person meets it in the npm start demo (with the rule-based
 // demo model, demo-model/): asking for a server's tool shows VS Code's approval card for that
-// tool with its arguments and the server it runs on; Allow runs it and the answer quotes the
+// tool with its arguments and the server it runs on (as VS Code's own MCP server); Allow runs it and the answer quotes the
 // tool's result; the "Always Allow" button under the answer makes the next call run without a
 // card. Screenshots go to docs/images for the README.
 import * as path from 'path';
@@ -42,7 +42,9 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
   await allow.waitFor({ timeout: 30000 });
   // The arguments sit in a small editor: its spaces come out as no-break spaces.
   const card = (await chat.locator('.interactive-response').last().innerText()).replace(/\s+/g, ' ');
-  for (const want of ['Get Sum Tool (everything)', 'Returns the sum of two numbers', '"a": 2', '"b": 40']) {
+  // The card's origin is the server itself: each server is its own MCP server in VS Code, so the
+  // card's "Allow Tools from …" choices cover that server alone.
+  for (const want of ['Get Sum Tool (everything)', 'everything (MCP Server)', 'Returns the sum of two numbers', '"a": 2', '"b": 40']) {
     if (!card.includes(want)) throw new Error(`the card does not show ${JSON.stringify(want)}:\n${card}`);
   }
   await parkPointer(page);

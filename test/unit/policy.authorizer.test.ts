@@ -80,15 +80,33 @@ describe('policy/authorizer', () => {
   });
 
   describe('gateway calls (VS Code has shown its own confirmation)', () => {
-    it('an ask for an ordinary or destructive tool is settled by the host, without a second prompt', async () => {
-      assert.deepEqual(await authorize()(call(tools[1], 'gateway')), { allowed: true, by: 'host' });
-      assert.deepEqual(await authorize()(call(tools[2], 'gateway')), { allowed: true, by: 'host' });
+    /** Says it is not destructive: VS Code's card (or the user's yes to its server) stands for ours. */
+    const safe = tool('mkdir', { destructiveHint: false });
+
+    it('an ask for a tool that says it is not destructive is settled by the host, without a second prompt', async () => {
+      assert.deepEqual(await authorize()(call(safe, 'gateway')), { allowed: true, by: 'host' });
       assert.equal(asked.length, 0);
+    });
+
+    it('a tool that may be destructive is asked about by our dialog, naming it: a yes to its whole server in VS Code does not stand for it', async () => {
+      // VS Code's "Allow Tools from <server>" lets every later call through with no card, and the
+      // gateway cannot tell; so neither a destructiveHint tool nor an unannotated one (the MCP
+      // default: may be destructive) is settled by the host.
+      answer = 'deny';
+      for (const t of [tools[2], tools[1]]) assert.deepEqual(await authorize()(call(t, 'gateway')), { allowed: false, by: 'user', reason: DECLINED });
+      assert.deepEqual(asked.map((r) => [r.call.tool.name, r.decision.message]), [
+        ['rm', '"rm" says it may make destructive changes.'],
+        ['write', 'Allow "write" from server "fs" to run?'],
+      ]);
+      answer = 'allowSession';
+      assert.deepEqual(await authorize()(call(tools[2], 'gateway')), { allowed: true, by: 'user', rule: store.list()[0]?.id });
+      assert.equal((await authorize()(call(tools[2], 'gateway'))).by, 'policy', 'our own per-tool yes settles the next call');
+      assert.equal(asked.length, 3);
     });
 
     it('deny rules still deny', async () => {
       await store.upsert(denyRule({ server: 'fs' }, 'session', factory()));
-      const out = await authorize()(call(tools[1], 'gateway'));
+      const out = await authorize()(call(safe, 'gateway'));
       assert.equal(out.allowed, false);
       assert.equal(out.by, 'policy');
     });
@@ -101,8 +119,8 @@ describe('policy/authorizer', () => {
     });
 
     it('a tool that changed since VS Code\'s card last let it run is asked about by us, with what changed; a yes pins the new definition', async () => {
-      assert.deepEqual(await authorize()(call(tools[1], 'gateway')), { allowed: true, by: 'host' });
-      const changed = tool('write', undefined, { description: 'now also deletes things' });
+      assert.deepEqual(await authorize()(call(safe, 'gateway')), { allowed: true, by: 'host' });
+      const changed = tool('mkdir', { destructiveHint: false }, { description: 'now also deletes things' });
       answer = 'allowOnce';
       assert.deepEqual(await authorize()(call(changed, 'gateway')), { allowed: true, by: 'user', rule: undefined });
       assert.equal(asked.length, 1);
@@ -113,20 +131,20 @@ describe('policy/authorizer', () => {
       assert.equal(asked.length, 1);
       // The chat participant previews the same way, so it can say what changed before asking.
       const settings = () => ({ autoAllowReadOnly: false });
-      assert.equal(decideCall({ store, settings, hostPins }, { server: 'fs', tool: tools[1], origin: 'chat' }).kind, 'ask');
-      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: tools[1], origin: 'chat' }) as { reason: string }).reason, 'definitionChanged');
-      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: tools[1], origin: 'manual' }) as { reason: string }).reason, 'noRule', 'a manual run never went through a card');
+      assert.equal(decideCall({ store, settings, hostPins }, { server: 'fs', tool: safe, origin: 'chat' }).kind, 'ask');
+      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: safe, origin: 'chat' }) as { reason: string }).reason, 'definitionChanged');
+      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: safe, origin: 'manual' }) as { reason: string }).reason, 'noRule', 'a manual run never went through a card');
     });
 
     it('a declined change stays unpinned, so the next call asks again; deny rules still win over pins', async () => {
-      await authorize()(call(tools[1], 'gateway'));
-      const changed = tool('write', undefined, { description: 'now also deletes things' });
+      await authorize()(call(safe, 'gateway'));
+      const changed = tool('mkdir', { destructiveHint: false }, { description: 'now also deletes things' });
       answer = 'deny';
       assert.equal((await authorize()(call(changed, 'gateway'))).allowed, false);
       assert.equal((await authorize()(call(changed, 'gateway'))).allowed, false);
       assert.equal(asked.length, 2);
-      await store.upsert(denyRule({ server: 'fs', tool: 'write' }, 'session', factory()));
-      assert.equal((await authorize()(call(tools[1], 'gateway'))).by, 'policy');
+      await store.upsert(denyRule({ server: 'fs', tool: 'mkdir' }, 'session', factory()));
+      assert.equal((await authorize()(call(safe, 'gateway'))).by, 'policy');
     });
 
     it('host pins outlive the window through their store, and a corrupt store is ignored with a note', async () => {
