@@ -22,7 +22,7 @@ import type { AuthorizationOutcome, Authorizer, CallOptions, CallOrigin, CallRec
 export interface RouterOptions {
   authorize?: Authorizer;
   limits?: ConversionLimits;
-  /** Told once per tool schema that cannot be compiled (the call then goes unchecked). */
+  /** Told once per tool schema that cannot be checked in full: what goes unchecked, and why. */
   onSchemaProblem?: (server: string, tool: string, message: string) => void;
   /**
    * The guard to validate with; pass the one the SDK clients were given as `jsonSchemaValidator`
@@ -99,7 +99,7 @@ export class ToolRouter extends Disposable {
       return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: the arguments must be a JSON object.` };
     }
     const check = this._guard.check(target.tool.inputSchema, args, name);
-    if (check.ok && check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, check.unchecked);
+    if (check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, check.unchecked);
     if (!check.ok) return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: ${check.message}.` };
 
     if (this._opts.authorize) {
