@@ -10,9 +10,11 @@ import { serveRaw, textResult } from './rawServer';
 const blocks = Number(process.env.FLOOD_BLOCKS ?? 1_000_000);
 const nested = (depth: number) => `{"content":[{"type":"text","text":"ha"}],"structuredContent":{"ha":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
 
-serveRaw('huge-result', ['flood', 'laughs', 'giggles', 'small'].map((name) => ({
+const tools = ['flood', 'laughs', 'giggles', 'small'].map((name) => ({
   name, json: JSON.stringify({ name, description: `The ${name} tool.`, inputSchema: { type: 'object' } }),
-})), (name) => {
+}));
+
+serveRaw('huge-result', () => tools, (name) => {
   switch (name) {
     case 'flood': return `{"content":[${new Array<string>(blocks).fill('{"type":"text","text":"a"}').join(',')}]}`;
     case 'laughs': return nested(Number(process.env.LAUGHS_DEPTH ?? 100_000));

@@ -10,14 +10,17 @@ export interface RawTool {
   json: string;
 }
 
-/** The JSON text of a call's `result`, written straight into the answer. */
-export type RawCall = (name: string, args: Record<string, unknown>) => string;
+/**
+ * The JSON text of a call's `result`, written straight into the answer. `listChanged` sends
+ * `notifications/tools/list_changed` once the answer is out.
+ */
+export type RawCall = (name: string, args: Record<string, unknown>, listChanged: () => void) => string;
 
 /** `{"type":"text","text":…}` result text. */
 export const textResult = (text: string): string => `{"content":[{"type":"text","text":${JSON.stringify(text)}}]}`;
 
-/** Serves `tools` until stdin ends; `call` answers `tools/call`. */
-export function serveRaw(name: string, tools: RawTool[], call: RawCall): void {
+/** Serves `tools` (asked again at each `tools/list`) until stdin ends; `call` answers `tools/call`. */
+export function serveRaw(name: string, tools: () => RawTool[], call: RawCall): void {
   const write = (line: string) => process.stdout.write(`${line}\n`);
   const answer = (id: unknown, result: string) => write(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}`);
   let partial = '';
@@ -32,16 +35,18 @@ export function serveRaw(name: string, tools: RawTool[], call: RawCall): void {
         case 'initialize':
           answer(m.id, JSON.stringify({
             protocolVersion: (m.params?.protocolVersion as string) ?? '2025-06-18',
-            capabilities: { tools: {} }, serverInfo: { name, version: '0.0.0' },
+            capabilities: { tools: { listChanged: true } }, serverInfo: { name, version: '0.0.0' },
           }));
           break;
         case 'tools/list':
-          answer(m.id, `{"tools":[${tools.map((t) => t.json).join(',')}]}`);
+          answer(m.id, `{"tools":[${tools().map((t) => t.json).join(',')}]}`);
           break;
         case 'tools/call': {
           const p = m.params as { name: string; arguments?: Record<string, unknown> };
           process.stderr.write(`call ${p.name}\n`);
-          answer(m.id, call(p.name, p.arguments ?? {}));
+          let changed = false;
+          answer(m.id, call(p.name, p.arguments ?? {}, () => { changed = true; }));
+          if (changed) write('{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}');
           break;
         }
         case 'ping':

@@ -10,7 +10,7 @@ import { serveRaw, textResult } from './rawServer';
 const EVIL = '^(a+)+$';
 const almost = 'a'.repeat(Number(process.env.REGEX_LENGTH ?? 30)) + '!';
 
-serveRaw('regex', [
+serveRaw('regex', () => [
   {
     name: 'shout',
     json: JSON.stringify({
