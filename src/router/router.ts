@@ -15,7 +15,7 @@ import { sanitizePrefix } from '../client/namespacing';
 import { describeState } from '../client/state';
 import type { NamespacedTool } from '../client/types';
 import type { RouterBackend } from './backend';
-import { toModelResult, type ConversionLimits, type ModelResult } from './results';
+import { resultProblem, toModelResult, type ConversionLimits, type ModelResult } from './results';
 import { SchemaGuard } from './schemaGuard';
 import type { AuthorizationOutcome, Authorizer, CallOptions, CallOrigin, CallRecord, OutcomeKind, PendingToolCall, ToolCallOutcome } from './types';
 
@@ -138,6 +138,8 @@ export class ToolRouter extends Disposable {
   }
 
   private _finish(name: string, target: NamespacedTool, result: CallToolResult): ToolCallOutcome {
+    const problem = resultProblem(result);
+    if (problem) return { kind: 'failed', message: `${name} returned a result the host does not accept: ${problem}.` };
     if (result.isError) return withModel('toolError', result, this._opts.limits);
     const schema = target.tool.outputSchema;
     if (schema) {
