@@ -54,7 +54,7 @@ export async function runCall(
       prompt: opts.yes ? async () => 'allowOnce' : undefined,
       unattended: `Tool calls from the CLI need approval: run again with --yes to allow this call, or \`switchboard allow ${name}\` to allow it from now on.`,
     }),
-    onSchemaProblem: (server, tool, m) => err(`warning: ${server}/${tool}: ${m}; arguments not checked`),
+    onSchemaProblem: (server, tool, m) => err(`warning: ${server}/${tool}: ${m}`),
   });
   router.onDidCall((record) => void policy.audit.append(() => auditEntryFromCall(record)));
   try {

@@ -5,6 +5,7 @@
 import {
   ImplementationSchema, PromptSchema, ResourceSchema, ResourceTemplateSchema, ServerCapabilitiesSchema, ToolSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { keepBounded } from './catalogBounds';
 import type { ServerCatalog } from './types';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,6 +25,10 @@ export function parseCatalog(value: unknown): ServerCatalog | undefined {
     capabilities: caps.success ? caps.data : undefined,
     instructions: typeof value.instructions === 'string' ? value.instructions : undefined,
     protocolVersion: typeof value.protocolVersion === 'string' ? value.protocolVersion : undefined,
-    tools: tools.data, resources: resources.data, resourceTemplates: templates.data, prompts: prompts.data,
+    // Stored by a version without the connection's bounds, an item may exceed them.
+    tools: keepBounded('tools', tools.data).kept,
+    resources: keepBounded('resources', resources.data).kept,
+    resourceTemplates: keepBounded('resourceTemplates', templates.data).kept,
+    prompts: keepBounded('prompts', prompts.data).kept,
   };
 }

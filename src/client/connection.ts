@@ -12,6 +12,7 @@ import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import { redactCredentials, type Redactor } from '../common/redact';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
+import { keepBounded } from './catalogBounds';
 import { isSignInRequired, type HttpAuth } from './auth/types';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, watchHealth } from './healthCheck';
 import { isSessionExpired } from './httpTransport';
@@ -261,7 +262,10 @@ export class McpServerConnection extends Disposable {
 
   private async _fetch(launch: Launch, kind: CatalogKind): Promise<Partial<ServerCatalog>> {
     try {
-      return await fetchKind(launch.client!, kind, this.requestOptions());
+      const part = await fetchKind(launch.client!, kind, this.requestOptions());
+      const { kept, refused } = keepBounded<unknown>(kind, part[kind] ?? []);
+      for (const why of refused) this._opts.log.error(why);
+      return { [kind]: kept };
     } catch (e) {
       // One failing list (say, resources) must not make the server's tools unusable.
       this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);

@@ -5,6 +5,7 @@
  * on every message.
  */
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { MessageScanner } from './messageBounds';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown) => typeof v === 'string' || typeof v === 'number';
@@ -24,8 +25,23 @@ export function toMessage(value: unknown, text?: string): JSONRPCMessage | Error
   return new Error(`the server sent JSON that is not a JSON-RPC message: ${(text ?? JSON.stringify(value)).slice(0, 200)}`);
 }
 
-/** A line (stdio) or an event's data (SSE) as a message, or why it is not one. */
+/** One scanner for every event: parsing is synchronous, so it is never shared by two at once. */
+const scanner = new MessageScanner();
+
+/**
+ * An event's data (SSE) as a message, or why it is not one. Data over the message bounds is not
+ * parsed: an answer to one of our requests becomes an error answer saying why.
+ */
 export function parseMessage(text: string): JSONRPCMessage | Error {
+  scanner.reset();
+  const bytes = Buffer.from(text, 'utf8');
+  scanner.push(bytes, 0, bytes.length);
+  if (scanner.refusal) return scanner.refusedAnswer() ?? new Error(`refused a message from the server: ${scanner.refusal}`);
+  return parseLine(text);
+}
+
+/** A line (stdio, already sized up as it arrived) as a message, or why it is not one. */
+export function parseLine(text: string): JSONRPCMessage | Error {
   let value: unknown;
   try {
     value = JSON.parse(text);

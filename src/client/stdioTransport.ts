@@ -23,7 +23,8 @@ import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import { sleep } from '../common/async';
-import { parseMessage } from './jsonRpc';
+import { parseLine } from './jsonRpc';
+import { MessageScanner } from './messageBounds';
 import { processTreePlan } from './platform';
 import { procStartTime, signalTree, treeAlive, type TreeRoot } from './processTree';
 
@@ -56,6 +57,8 @@ export class StdioTransport implements Transport {
   private readonly _plan = processTreePlan(process.platform);
   private _pending: Buffer[] = [];
   private _pendingBytes = 0;
+  /** Sizes up the line being read as it arrives; see messageBounds.ts. */
+  private readonly _scanner = new MessageScanner();
   private _exit?: string;
   /** A message went out in this tick already; see `_coalesce`. */
   private _inTick = false;
@@ -198,15 +201,21 @@ export class StdioTransport implements Transport {
   private _read(chunk: Buffer): void {
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      this._scanner.push(chunk, start, nl);
       const piece = chunk.subarray(start, nl);
       const line = this._pending.length ? Buffer.concat([...this._pending, piece]) : piece;
       this._pending = [];
       this._pendingBytes = 0;
       start = nl + 1;
-      this._line(line.toString('utf8'));
+      if (this._scanner.refusal) this._refused();
+      else this._line(line.toString('utf8'));
+      this._scanner.reset();
     }
     if (start < chunk.length) {
-      this._pending.push(chunk.subarray(start));
+      this._scanner.push(chunk, start, chunk.length);
+      // A line already refused is only scanned to its end (for its id), never kept.
+      if (!this._scanner.refusal) this._pending.push(chunk.subarray(start));
+      else this._pending = [];
       this._pendingBytes += chunk.length - start;
       if (this._pendingBytes > MAX_LINE_BYTES) {
         this._pending = [];
@@ -217,10 +226,17 @@ export class StdioTransport implements Transport {
     }
   }
 
+  /** A line over the message bounds: the request it answers fails now, and the log says why. */
+  private _refused(): void {
+    this.onerror?.(new Error(`refused a message from the server: ${this._scanner.refusal}`));
+    const answer = this._scanner.refusedAnswer();
+    if (answer) this.onmessage?.(answer);
+  }
+
   private _line(raw: string): void {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!line.trim()) return;
-    const message = parseMessage(line);
+    const message = parseLine(line);
     if (message instanceof Error) this.onerror?.(message);
     else this.onmessage?.(message);
   }

@@ -5,6 +5,27 @@
  * result stays whole for the user.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { count, exceedsLimits, type JsonLimits } from '../common/jsonBounds';
+
+/**
+ * What a result may hold to be accepted at all, for the model, the user or the gateway. Each
+ * message from a server is already bounded as it arrives (messageBounds.ts); these are tighter
+ * where the host's own work needs it: every walk over the result (JSON.stringify for the model's
+ * text, the gateway's answer, the output schema) must not overflow the stack.
+ */
+export const MAX_CONTENT_BLOCKS = 1000;
+export const RESULT_LIMITS: JsonLimits = { maxDepth: 100, maxValues: 50_000, maxChars: 64 * 1024 * 1024 };
+
+/** Why the host does not accept `result` ("it has more than 1,000 content blocks"), or undefined. */
+export function resultProblem(result: CallToolResult): string | undefined {
+  const content: unknown = result.content;
+  if (Array.isArray(content) && content.length > MAX_CONTENT_BLOCKS) return `it has more than ${count(MAX_CONTENT_BLOCKS)} content blocks`;
+  if (result.structuredContent !== undefined) {
+    const over = exceedsLimits(result.structuredContent, RESULT_LIMITS);
+    if (over) return `its structured content ${over.replace(/^its? /, '')}`;
+  }
+  return exceedsLimits(result, { ...RESULT_LIMITS, maxDepth: RESULT_LIMITS.maxDepth + 2 });
+}
 
 /** One piece of what the model is given; the VS Code adapter maps each kind to its own part class. */
 export type ModelPart =

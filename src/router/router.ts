@@ -15,14 +15,14 @@ import { sanitizePrefix } from '../client/namespacing';
 import { describeState } from '../client/state';
 import type { NamespacedTool } from '../client/types';
 import type { RouterBackend } from './backend';
-import { toModelResult, type ConversionLimits, type ModelResult } from './results';
+import { resultProblem, toModelResult, type ConversionLimits, type ModelResult } from './results';
 import { SchemaGuard } from './schemaGuard';
 import type { AuthorizationOutcome, Authorizer, CallOptions, CallOrigin, CallRecord, OutcomeKind, PendingToolCall, ToolCallOutcome } from './types';
 
 export interface RouterOptions {
   authorize?: Authorizer;
   limits?: ConversionLimits;
-  /** Told once per tool schema that cannot be compiled (the call then goes unchecked). */
+  /** Told once per tool schema that cannot be checked in full: what goes unchecked, and why. */
   onSchemaProblem?: (server: string, tool: string, message: string) => void;
   /**
    * The guard to validate with; pass the one the SDK clients were given as `jsonSchemaValidator`
@@ -99,7 +99,7 @@ export class ToolRouter extends Disposable {
       return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: the arguments must be a JSON object.` };
     }
     const check = this._guard.check(target.tool.inputSchema, args, name);
-    if (check.ok && check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, check.unchecked);
+    if (check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, check.unchecked);
     if (!check.ok) return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: ${check.message}.` };
 
     if (this._opts.authorize) {
@@ -140,6 +140,8 @@ export class ToolRouter extends Disposable {
   }
 
   private _finish(name: string, target: NamespacedTool, result: CallToolResult): ToolCallOutcome {
+    const problem = resultProblem(result);
+    if (problem) return { kind: 'failed', message: `${name} returned a result the host does not accept: ${problem}.` };
     if (result.isError) return withModel('toolError', result, this._opts.limits);
     const schema = target.tool.outputSchema;
     if (schema) {

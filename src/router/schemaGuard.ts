@@ -8,19 +8,22 @@
  * rules as input schemas.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { RegExpEngine } from 'ajv/dist/types';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { compileSafePattern } from '../common/safeRegex';
 import { canonicalJson } from '../config/diff';
 
 export type Dialect = 'draft-07' | '2019-09' | '2020-12';
 
 /**
- * `unchecked` is set on the first check of a schema that cannot be compiled (and only then), so a
+ * `unchecked` says what of the schema goes unchecked (all of it when it cannot be compiled, or the
+ * patterns that cannot be matched safely). It is set on the first check of such a schema only, so a
  * caller can report it once with its own context.
  */
-export type ArgumentCheck = { ok: true; unchecked?: string } | { ok: false; message: string };
+export type ArgumentCheck = ({ ok: true } | { ok: false; message: string }) & { unchecked?: string };
 
 /** At most this many problems are named; a model fixes the first few and tries again. */
 const MAX_ERRORS = 4;
@@ -36,16 +39,25 @@ export function dialectOf(schema: object): Dialect {
   return '2020-12';
 }
 
+/** A compiled schema, or why it could not be; `problem` is what goes unchecked, if anything. */
+interface Compiled {
+  validate: ValidateFunction | Error;
+  problem?: string;
+}
+
 export class SchemaGuard implements jsonSchemaValidator {
   private readonly _ajv = new Map<Dialect, Ajv>();
+  /** Patterns the schema being compiled has that cannot be matched safely; see `_compile`. */
+  private _leftOut: string[] = [];
+  private readonly _regExp = linearRegExp((why) => this._leftOut.push(why));
   /** Fast path: the very schema object seen before (the catalog keeps its tools' objects). */
-  private readonly _byObject = new WeakMap<object, ValidateFunction | Error>();
+  private readonly _byObject = new WeakMap<object, Compiled>();
   /**
    * Re-listing tools yields new objects with the same content; keying by content compiles each
    * distinct schema once, keeps Ajv's own cache from growing with every refresh, and reports a
    * broken schema once rather than once per refresh.
    */
-  private readonly _byContent = new Map<string, ValidateFunction | Error>();
+  private readonly _byContent = new Map<string, Compiled>();
 
   /** `onSchemaError` hears once per schema that cannot be compiled, with the caller's context. */
   constructor(private readonly _onSchemaError?: (message: string, context?: string) => void) {}
@@ -58,10 +70,10 @@ export class SchemaGuard implements jsonSchemaValidator {
   check(schema: unknown, args: unknown, context?: string): ArgumentCheck {
     // MCP requires an object schema; anything else (absent, `true`) constrains nothing we can check.
     if (!isObject(schema)) return { ok: true };
-    const { validate, fresh } = this._validator(schema, context);
-    if (validate instanceof Error) return fresh ? { ok: true, unchecked: `cannot compile schema: ${validate.message}` } : { ok: true };
-    if (validate(args)) return { ok: true };
-    return { ok: false, message: describeErrors(validate.errors ?? []) };
+    const { compiled: { validate, problem }, fresh } = this._validator(schema, context);
+    const report = fresh && problem ? { unchecked: problem } : {};
+    if (validate instanceof Error || validate(args)) return { ok: true, ...report };
+    return { ok: false, message: describeErrors((validate as ValidateFunction).errors ?? []), ...report };
   }
 
   /**
@@ -71,28 +83,41 @@ export class SchemaGuard implements jsonSchemaValidator {
    */
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
     return (input) => {
-      const validate = isObject(schema) ? this._validator(schema).validate : undefined;
+      const validate = isObject(schema) ? this._validator(schema).compiled.validate : undefined;
       if (!validate || validate instanceof Error || validate(input)) return { valid: true, data: input as T, errorMessage: undefined };
       return { valid: false, data: undefined, errorMessage: describeErrors(validate.errors ?? [], 'value') };
     };
   }
 
-  private _validator(schema: object, context?: string): { validate: ValidateFunction | Error; fresh: boolean } {
+  private _validator(schema: object, context?: string): { compiled: Compiled; fresh: boolean } {
     const seen = this._byObject.get(schema);
-    if (seen) return { validate: seen, fresh: false };
+    if (seen) return { compiled: seen, fresh: false };
     const key = canonicalJson(schema);
-    let validate = this._byContent.get(key);
-    const fresh = !validate;
-    if (!validate) {
-      validate = this._compile(schema);
-      this._byContent.set(key, validate);
-      if (validate instanceof Error) this._onSchemaError?.(`cannot compile schema: ${validate.message}`, context);
+    let compiled = this._byContent.get(key);
+    const fresh = !compiled;
+    if (!compiled) {
+      compiled = this._compile(schema);
+      this._byContent.set(key, compiled);
+      if (compiled.problem) this._onSchemaError?.(compiled.problem, context);
     }
-    this._byObject.set(schema, validate);
-    return { validate, fresh };
+    this._byObject.set(schema, compiled);
+    return { compiled, fresh };
   }
 
-  private _compile(schema: object): ValidateFunction | Error {
+  /**
+   * A pattern that cannot be matched in linear time leaves that pattern unchecked, not the whole
+   * schema: every other constraint (types, required, enums) still holds, and the server checks its
+   * own input anyway. Running it with the backtracking engine is never the fallback.
+   */
+  private _compile(schema: object): Compiled {
+    this._leftOut = [];
+    const validate = this._compileAjv(schema);
+    if (validate instanceof Error) return { validate, problem: `cannot compile schema: ${validate.message}; calls go unchecked` };
+    const leftOut = [...new Set(this._leftOut)];
+    return leftOut.length ? { validate, problem: `${leftOut.join('; ')}: checked without ${leftOut.length > 1 ? 'them' : 'it'}` } : { validate };
+  }
+
+  private _compileAjv(schema: object): ValidateFunction | Error {
     const dialect = dialectOf(schema);
     try {
       return this._instance(dialect).compile(schema);
@@ -102,7 +127,7 @@ export class SchemaGuard implements jsonSchemaValidator {
       // instance of its own rather than someone else's validator.
       if (!/already exists|resolves to more than one schema/.test(String((e as Error)?.message))) return asError(e);
       try {
-        return newAjv(dialect).compile(schema);
+        return newAjv(dialect, this._regExp).compile(schema);
       } catch (e2) {
         return asError(e2);
       }
@@ -112,18 +137,36 @@ export class SchemaGuard implements jsonSchemaValidator {
   private _instance(dialect: Dialect): Ajv {
     let ajv = this._ajv.get(dialect);
     if (!ajv) {
-      ajv = newAjv(dialect);
+      ajv = newAjv(dialect, this._regExp);
       this._ajv.set(dialect, ajv);
     }
     return ajv;
   }
 }
 
-function newAjv(dialect: Dialect): Ajv {
+/**
+ * Ajv's `code.regExp`: every `pattern` and `patternProperties` key through the linear-time engine.
+ * One it cannot run matches everything and is told to `leftOut`. Ajv shares compiled patterns by
+ * their `toString()`, so each says which pattern it is.
+ */
+function linearRegExp(leftOut: (why: string) => void): RegExpEngine {
+  const engine = (pattern: string) => {
+    const re = compileSafePattern(pattern);
+    if (re instanceof Error) {
+      leftOut(re.message);
+      return { test: () => true, toString: () => `unchecked:${pattern}` };
+    }
+    return { test: (s: string) => re.test(s), toString: () => `re2:${pattern}` };
+  };
+  // Only standalone code generation reads `code`, which the guard never uses.
+  return Object.assign(engine, { code: 'compileSafePattern' });
+}
+
+function newAjv(dialect: Dialect, regExp: RegExpEngine): Ajv {
   // strict: false — servers use annotations and keywords Ajv does not know; they are not errors.
   // validateSchema: false — a schema is compiled as far as Ajv can; whatever it cannot compile is
   // reported by `check`, and a meta-schema lint would only refuse more tools.
-  const opts = { strict: false, allErrors: true, validateSchema: false };
+  const opts = { strict: false, allErrors: true, validateSchema: false, code: { regExp } };
   const ajv = dialect === 'draft-07' ? new Ajv(opts) : dialect === '2019-09' ? new Ajv2019(opts) : new Ajv2020(opts);
   addFormats(ajv);
   return ajv;

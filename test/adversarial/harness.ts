@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { DesiredServer } from '../../src/client/manager';
 
 /** The longest the host's own thread may run without yielding during an attack: a frame of typing. */
 export const STALL_BUDGET_MS = 100;
@@ -127,3 +128,8 @@ export function hostilePath(name: string): string {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/** A hostile server as the manager starts it: this Node running `hostilePath(file)` with `args`. */
+export function hostileServer(name: string, file: string, args: string[] = [], env: Record<string, string> = {}): DesiredServer {
+  return { name, sourceKind: 'workspace', config: { type: 'stdio', command: process.execPath, args: [hostilePath(file), ...args], env } };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { renderResultText, toModelResult, type ModelPart } from '../../src/router/results';
+import { MAX_CONTENT_BLOCKS, renderResultText, resultProblem, toModelResult, type ModelPart } from '../../src/router/results';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const texts = (parts: ModelPart[]) => parts.filter((p) => p.kind === 'text').map((p) => (p as { text: string }).text);
@@ -84,5 +84,15 @@ describe('router: results for the model', () => {
   it('renders a whole result as text for an editor', () => {
     assert.equal(renderResultText({ content: [{ type: 'text', text: 'a' }], structuredContent: { n: 1 }, isError: true }),
       'Tool error:\na\n\nStructured content:\n{\n  "n": 1\n}\n');
+  });
+
+  it('refuses a result too large or too deep to handle, and accepts an ordinary one', () => {
+    const block = { type: 'text' as const, text: 'a' };
+    assert.equal(resultProblem({ content: [block], structuredContent: { rows: [{ a: 1 }] } }), undefined);
+    assert.equal(resultProblem({ content: new Array(MAX_CONTENT_BLOCKS + 1).fill(block) }), 'it has more than 1,000 content blocks');
+    let deep: unknown = [];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    assert.equal(resultProblem({ content: [], structuredContent: { deep } }), 'its structured content is nested deeper than 100 levels');
+    assert.equal(resultProblem({ content: [{ ...block, _meta: { deep } }] } as CallToolResult), 'it is nested deeper than 102 levels');
   });
 });

@@ -102,6 +102,32 @@ describe('router: schema guard', () => {
     assert.match(problems[0], /^srv_tool: cannot compile schema/);
   });
 
+  it('matches patterns and patternProperties in linear time', () => {
+    const g = new SchemaGuard();
+    const evil = '^(a+)+$';
+    const almost = 'a'.repeat(40) + '!';
+    const started = performance.now();
+    assert.match(fail(g.check({ type: 'object', properties: { k: { type: 'string', pattern: evil } } }, { k: almost })), /argument "k" must match pattern/);
+    const keyed = { type: 'object', patternProperties: { [evil]: { type: 'number' } } };
+    assert.equal(g.check(keyed, { [almost]: 'not checked: the key does not match' }).ok, true);
+    assert.match(fail(g.check(keyed, { aaaa: 'x' })), /argument "aaaa" must be number/);
+    assert.equal(g.getValidator({ type: 'object', properties: { w: { type: 'string', pattern: evil } } })({ w: almost }).valid, false);
+    assert.ok(performance.now() - started < 2000, `${performance.now() - started} ms`);
+  });
+
+  it('leaves out a pattern the linear engine cannot run, checks the rest, and says so once', () => {
+    const problems: string[] = [];
+    const g = new SchemaGuard((m, ctx) => problems.push(`${ctx}: ${m}`));
+    const schema = () => ({ type: 'object', required: ['pair'], properties: { pair: { type: 'string', pattern: '^(.)\\1$' } } });
+    const first = g.check(schema(), {}, 'srv_tool');
+    assert.equal(fail(first), 'missing required argument "pair"');
+    assert.match(first.unchecked ?? '', /^pattern "\^\(\.\)\\\\1\$" cannot be matched in linear time \(.*\): checked without it$/);
+    assert.deepEqual(g.check(schema(), { pair: 'ab' }, 'srv_tool'), { ok: true });
+    assert.equal(fail(g.check(schema(), { pair: 1 }, 'srv_tool')), 'argument "pair" must be string');
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^srv_tool: pattern /);
+  });
+
   it('compiles each distinct schema once, by object and by content', () => {
     const g = new SchemaGuard();
     const inner = g as unknown as { _compile(s: object): unknown };
