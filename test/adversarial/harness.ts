@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { DesiredServer } from '../../src/client/manager';
 
 /** The longest main-thread stall an attack may cause: a frame of typing in the editor. */
 export const STALL_BUDGET_MS = 100;
@@ -100,3 +101,8 @@ export function hostilePath(name: string): string {
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+/** A stdio server entry running the built hostile server `name` with `args`, for `McpClientManager.reconcile`. */
+export function hostileServer(server: string, name: string, args: string[] = []): DesiredServer {
+  return { name: server, sourceKind: 'workspace', config: { type: 'stdio', command: process.execPath, args: [hostilePath(name), ...args], env: {} } };
+}
