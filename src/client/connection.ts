@@ -163,6 +163,8 @@ export class McpServerConnection extends Disposable {
       await withTimeout(this._open(launch, gen, timeoutMs), timeoutMs,
         () => `did not finish starting within ${Math.round(timeoutMs / 1000)}s`);
       if (gen !== this._generation) return;
+      // Lists fail one by one without stopping a start, but a closed connection means the server is gone.
+      if (launch.lost) throw new Error(`${this._lostWhat(launch)} while listing what it offers`);
       this._setState(running());
       this._opts.log.info(`running (${launch.kind}; ${this._summary()})`);
       this._watchHealth(launch);
@@ -214,7 +216,10 @@ export class McpServerConnection extends Disposable {
     launch.client = opened.client;
     launch.transport = opened.transport;
     launch.kind = opened.kind;
-    opened.client.onclose = () => this._onClosed(launch);
+    opened.client.onclose = () => {
+      launch.lost = true;
+      this._onClosed(launch);
+    };
     opened.client.onerror = (e) => {
       // The server forgot our session (HTTP 404): the transport closes, and a new session starts at once.
       if (isSessionExpired(e)) launch.sessionExpired = true;
@@ -259,7 +264,7 @@ export class McpServerConnection extends Disposable {
       return await fetchKind(launch.client!, kind, this.requestOptions());
     } catch (e) {
       // One failing list (say, resources) must not make the server's tools unusable.
-      this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);
+      if (!launch.lost) this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);
       return {};
     }
   }
@@ -318,6 +323,13 @@ export class McpServerConnection extends Disposable {
     this._restartTimer = setTimeout(() => {
       if (gen === this._generation) void this._startLaunch(true);
     }, decision.delayMs);
+  }
+
+  /** How a launch's connection ended, for an error message: the exit code when a process exited. */
+  private _lostWhat(launch: Launch): string {
+    if (this.definition.config.type !== 'stdio') return 'the connection closed';
+    const exit = launch.tracked?.exit?.();
+    return `the server process exited${exit ? ` ${exit}` : ''}`;
   }
 
   private _summary(): string {

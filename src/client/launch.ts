@@ -13,6 +13,8 @@ import type { TransportKind } from './transports';
 export interface TrackedTransport {
   close(): Promise<void>;
   pid(): number | undefined;
+  /** How the process ended (`with code 1`), once it has; stdio only. */
+  exit?(): string | undefined;
 }
 
 export class Launch {
@@ -26,6 +28,8 @@ export class Launch {
   closing = false;
   /** The server ended the HTTP session (404): its close means "start a new session", not a crash. */
   sessionExpired = false;
+  /** The connection has closed: the process exited, the socket dropped, or we closed it. */
+  lost = false;
   private _closed?: Promise<void>;
 
   /**

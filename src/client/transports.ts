@@ -56,7 +56,7 @@ export async function openStdio(config: StdioServerConfig, opts: OpenOptions): P
     onStderr: opts.onStderr,
   });
   const transport = new TracingTransport(inner, opts.log);
-  opts.track?.({ close: () => transport.close(), pid: () => inner.pid });
+  opts.track?.({ close: () => transport.close(), pid: () => inner.pid, exit: () => inner.exit });
   const client = opts.createClient();
   try {
     await client.connect(transport, { timeout: opts.timeoutMs });
