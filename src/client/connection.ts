@@ -11,6 +11,7 @@ import { errorMessage, withTimeout } from '../common/async';
 import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
+import { cleanInstructions, cleanServerInfo } from './catalogCheck';
 import { isSignInRequired, type HttpAuth } from './auth/types';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, watchHealth } from './healthCheck';
 import { isSessionExpired } from './httpTransport';
@@ -227,9 +228,9 @@ export class McpServerConnection extends Disposable {
     };
     if (gen !== this._generation) return;
     const catalog = emptyCatalog();
-    catalog.serverInfo = opened.client.getServerVersion();
+    catalog.serverInfo = cleanServerInfo(opened.client.getServerVersion());
     catalog.capabilities = opened.client.getServerCapabilities();
-    catalog.instructions = opened.client.getInstructions();
+    catalog.instructions = cleanInstructions(opened.client.getInstructions());
     const kinds = supportedKinds(opened.client);
     const parts = await Promise.all(kinds.map((k) => this._fetch(launch, k)));
     this._setCatalog(Object.assign(catalog, ...parts), kinds);
@@ -261,7 +262,7 @@ export class McpServerConnection extends Disposable {
 
   private async _fetch(launch: Launch, kind: CatalogKind): Promise<Partial<ServerCatalog>> {
     try {
-      return await fetchKind(launch.client!, kind, this.requestOptions());
+      return await fetchKind(launch.client!, kind, this.requestOptions(), (problem, level) => this._opts.log[level](problem));
     } catch (e) {
       // One failing list (say, resources) must not make the server's tools unusable.
       if (!launch.lost) this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);
