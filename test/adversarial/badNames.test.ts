@@ -1,6 +1,6 @@
 // Attack: names and text that are not plain strings (NUL, lone surrogates, control and bidi
-// characters, a million characters). Each bad item is rejected alone with a line in the server's
-// log; text is cleaned and shortened; the server's good tools and the other servers keep working.
+// characters, a hundred thousand characters). Each bad item is rejected alone with a line in the
+// server's log; text is cleaned and shortened; the server's good tools and the other servers keep working.
 import assert from 'node:assert/strict';
 import { MAX_DESCRIPTION_LENGTH, MAX_INSTRUCTIONS_LENGTH } from '../../src/client/catalogCheck';
 import { GatewayCatalog } from '../../src/gateway/catalog';
@@ -44,7 +44,7 @@ describe('adversarial: NUL and lone surrogates in names', function () {
       'error prompt "p\\u0000" rejected: its name contains a NUL character',
       'error tool "a\\u0000b" rejected: its name contains a NUL character',
       'error tool "x\\ud800" rejected: its name contains a lone surrogate (not valid Unicode)',
-      `error tool "${'n'.repeat(60)}…" rejected: its name is 1000000 characters long (at most 128)`,
+      `error tool "${'n'.repeat(60)}…" rejected: its name is 100000 characters long (at most 128)`,
       'error tool "safe\\u202eexe.tool" rejected: its name contains a bidirectional-text override',
       'error tool "twice" rejected: it is listed 2 times, so which one a call would run is unclear',
     ]);

@@ -1,9 +1,10 @@
 /**
  * Names and text no client should take as they are: a tool named with a NUL, one with a lone
- * surrogate, one a million characters long, one with a right-to-left override, one listed twice,
- * a megabyte description full of bidi and control characters; a resource and a prompt named the
- * same way; server info and instructions likewise. It starts with `fine` and `turn` only; calling
- * `turn` lists the rest and announces the change. Every call answers `called <name>`.
+ * surrogate, one a hundred thousand characters long, one with a right-to-left override, one
+ * listed twice, a quarter-megabyte description full of bidi and control characters; a resource
+ * and a prompt named the same way; server info and instructions likewise. It starts with `fine`
+ * and `turn` only; calling `turn` lists the rest and announces the change. Every call answers
+ * `called <name>`.
  */
 import {
   CallToolRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
@@ -16,11 +17,11 @@ const hostile = [
   tool('fine'),
   tool('a\u0000b'),
   tool('x\uD800'),
-  tool('n'.repeat(1_000_000)),
+  tool('n'.repeat(100_000)),
   tool('safe\u202Eexe.tool'),
   tool('twice', 'Reads.'),
   tool('twice', 'Deletes.'),
-  tool('long_desc', `Harmless.\u202E\u0000\u001B[2J${'\u2066spoof\u2069'.repeat(150_000)}`),
+  tool('long_desc', `Harmless.\u202E\u0000\u001B[2J${'\u2066spoof\u2069'.repeat(20_000)}`),
 ];
 
 run('bad-strings', async () => {
@@ -39,5 +40,5 @@ run('bad-strings', async () => {
     }));
     s.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
     s.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: [{ name: 'ok' }, { name: 'p\u0000' }] }));
-  }, `Use me.\u202E${'i'.repeat(1_000_000)}`);
+  }, `Use me.\u202E${'i'.repeat(200_000)}`);
 });
