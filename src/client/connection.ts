@@ -96,6 +96,15 @@ export class McpServerConnection extends Disposable {
     return this._state.kind === 'running' ? this._launch?.transport?.toolCalls : undefined;
   }
 
+  /**
+   * Settles once the tools list the server announced as changed has been fetched again (or that
+   * failed); undefined when no such refresh is pending. Calls wait for it, so none is judged
+   * against a list the server already said is gone.
+   */
+  toolsSettled(): Promise<void> | undefined {
+    return this._launch?.toolsSettled;
+  }
+
   /** Per-request options with this server's timeout; the SDK sends `notifications/cancelled` on expiry. */
   requestOptions(signal?: AbortSignal): RequestOptions {
     return { timeout: this.definition.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, signal };
@@ -245,13 +254,19 @@ export class McpServerConnection extends Disposable {
     let pending = new Set<CatalogKind>();
     let timer: NodeJS.Timeout | undefined;
     launch.store.add(toDisposable(() => clearTimeout(timer)));
+    let settle: (() => void) | undefined;
+    launch.store.add(toDisposable(() => settle?.()));
     const schedule = (...kinds: CatalogKind[]) => {
       kinds.forEach((k) => pending.add(k));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
+      if (kinds.includes('tools') && !launch.toolsSettled) launch.toolsSettled = new Promise((resolve) => { settle = resolve; });
+      // Not pushed back by later notifications: a server that keeps notifying must not keep its old list.
+      timer ??= setTimeout(() => {
+        timer = undefined;
         const todo = [...pending];
+        const done = todo.includes('tools') ? settle : undefined;
+        if (done) launch.toolsSettled = settle = undefined;
         pending = new Set();
-        void this._refresh(launch, todo);
+        void this._refresh(launch, todo).finally(done);
       }, LIST_CHANGED_DEBOUNCE_MS);
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => schedule('tools'));

@@ -30,6 +30,8 @@ export class Launch {
   sessionExpired = false;
   /** The connection has closed: the process exited, the socket dropped, or we closed it. */
   lost = false;
+  /** Pending while a tools refresh the server announced is under way (see `McpServerConnection.toolsSettled`). */
+  toolsSettled?: Promise<void>;
   private _closed?: Promise<void>;
 
   /**

@@ -17,6 +17,8 @@ export interface RouterBackend {
   callerFor(server: string): ToolCaller | undefined;
   /** The server's per-request options (its timeout) with the caller's signal. */
   requestOptions(server: string, signal?: AbortSignal): RequestOptions;
+  /** Settles once a tools refresh the server announced (`list_changed`) is applied; undefined when none is pending. */
+  toolsSettled?(server: string): Promise<void> | undefined;
   /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
   startOnUse?(server: string, signal?: AbortSignal): Promise<StartOnUseResult>;
 }
@@ -29,5 +31,6 @@ export function managerBackend(manager: McpClientManager): RouterBackend {
     callerFor: (server) => manager.connection(server)?.toolCalls,
     requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
     startOnUse: (server, signal) => manager.startOnUse(server, signal),
+    toolsSettled: (server) => manager.connection(server)?.toolsSettled(),
   };
 }

@@ -48,6 +48,10 @@ describe('adversarial: hash-suffix name collision', function () {
     assert.equal(echo.kind, 'ok');
     assert.deepEqual(logs.get('github_work')!.lines.filter((l) => l.startsWith('error')), []);
 
+    // With both stopped, a call by the victim's name is answered for the victim's server.
+    await Promise.all([manager.stop('github'), manager.stop('github_work')]);
+    const stopped = await router.call(victim.name, {}, { origin: 'gateway' });
+    assert.match((stopped as { message: string }).message, /^MCP server "github_work" is not running/);
     survived({
       attack: 'hash-suffix name collision',
       outcome: 'Every crafted name got its own hash; each call reached the server that lists the tool, and the other servers kept answering.',
