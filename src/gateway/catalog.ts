@@ -115,9 +115,10 @@ export class GatewayCatalog {
     const refs = this._served().flatMap((server) => this._backend.registry.usableCatalog(server)!.prompts.map((prompt) => ({ server, prompt })));
     const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.prompt.name })));
     return refs
-      .map(({ server, prompt }) => {
-        const name = names.get(refKey({ server, tool: prompt.name }))!;
-        return { server, raw: prompt.name, prompt: { ...prompt, name, _meta: { ...prompt._meta, [META_SERVER]: server, [META_PROMPT]: prompt.name } } };
+      .flatMap(({ server, prompt }) => {
+        // Prompts no hash can tell apart are left unnamed by namespaceTools, and so not served.
+        const name = names.get(refKey({ server, tool: prompt.name }));
+        return name ? [{ server, raw: prompt.name, prompt: { ...prompt, name, _meta: { ...prompt._meta, [META_SERVER]: server, [META_PROMPT]: prompt.name } } }] : [];
       })
       .sort((a, b) => (a.prompt.name < b.prompt.name ? -1 : a.prompt.name > b.prompt.name ? 1 : 0));
   }
