@@ -5,15 +5,13 @@ import assert from 'node:assert/strict';
 import { MAX_DESCRIPTION_LENGTH, MAX_INSTRUCTIONS_LENGTH } from '../../src/client/catalogCheck';
 import { GatewayCatalog } from '../../src/gateway/catalog';
 import { managerBackend } from '../../src/router/backend';
-import { ToolRouter } from '../../src/router/router';
-import { fixtureServer, testManager, waitFor } from '../connection/helpers';
+import { fixtureServer, waitFor } from '../connection/helpers';
 import { hostileServer, survived, watchHost } from './harness';
+import { attackRig } from './rig';
 
 describe('adversarial: NUL and lone surrogates in names', function () {
   this.timeout(30_000);
-  const { manager, logs } = testManager();
-  const router = new ToolRouter(managerBackend(manager));
-  after(async () => { router.dispose(); await manager.stopAll(500); manager.dispose(); });
+  const { manager, logs, call } = attackRig();
 
   it('rejects each bad name alone, cleans the text, and keeps serving the rest', async () => {
     await manager.reconcile([hostileServer('bad', 'bad-strings'), fixtureServer('good', 'echo')]);
@@ -24,11 +22,11 @@ describe('adversarial: NUL and lone surrogates in names', function () {
     assert.deepEqual(catalog.prompts.map((p) => p.name), ['ok']);
 
     const w = watchHost();
-    const turned = await router.call('bad_turn', {}, { origin: 'gateway' }); assert.equal(turned.kind, 'ok', JSON.stringify(turned));
+    const turned = await call('bad_turn'); assert.equal(turned.kind, 'ok', JSON.stringify(turned));
     await waitFor(() => manager.catalog('bad')!.tools.some((t) => t.name === 'long_desc'), 10_000, 'the hostile list');
     const served = new GatewayCatalog(managerBackend(manager)).tools().filter((t) => t._meta?.['switchboard/server'] === 'bad');
-    const fine = await router.call('bad_fine', {}, { origin: 'gateway' });
-    const echo = await router.call('good_echo', { text: 'still here' }, { origin: 'gateway' });
+    const fine = await call('bad_fine');
+    const echo = await call('good_echo', { text: 'still here' });
     const figures = w.stop();
 
     assert.deepEqual(served.map((t) => t.name), ['bad_fine', 'bad_long_desc']);

@@ -2,16 +2,13 @@
 // fetched. It must show as failed at once, with its exit code and last stderr lines, not as a
 // running server with no tools until the health ping notices.
 import assert from 'node:assert/strict';
-import { managerBackend } from '../../src/router/backend';
-import { ToolRouter } from '../../src/router/router';
-import { fixtureServer, testManager } from '../connection/helpers';
+import { fixtureServer } from '../connection/helpers';
 import { hostileServer, survived, watchHost } from './harness';
+import { attackRig } from './rig';
 
 describe('adversarial: dies while listing', function () {
   this.timeout(30_000);
-  const { manager, logs } = testManager();
-  const router = new ToolRouter(managerBackend(manager));
-  after(async () => { router.dispose(); await manager.stopAll(500); manager.dispose(); });
+  const { manager, logs, call } = attackRig();
 
   it('shows a server that exits during tools/list or prompts/list as failed at once, with its stderr', async () => {
     await manager.reconcile([fixtureServer('good', 'echo')]);
@@ -23,7 +20,7 @@ describe('adversarial: dies while listing', function () {
       hostileServer('prompts', 'dies-while-listing', ['prompts/list']),
     ]);
     const tookMs = Date.now() - started;
-    const echo = await router.call('good_echo', { text: 'still here' }, { origin: 'gateway' });
+    const echo = await call('good_echo', { text: 'still here' });
     const figures = w.stop();
 
     for (const server of ['tools', 'prompts']) {

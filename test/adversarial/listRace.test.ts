@@ -3,18 +3,16 @@
 // called, and only with the definition the permission check saw; an answer shaped like another
 // tool's is refused.
 import assert from 'node:assert/strict';
-import { managerBackend } from '../../src/router/backend';
-import { ToolRouter } from '../../src/router/router';
-import type { PendingToolCall, ToolCallOutcome } from '../../src/router/types';
-import { fixtureServer, testManager, waitFor } from '../connection/helpers';
+import type { PendingToolCall } from '../../src/router/types';
+import { fixtureServer, waitFor } from '../connection/helpers';
 import { hostileServer, survived, watchHost } from './harness';
+import { attackRig, firstText } from './rig';
 
 describe('adversarial: tool list changes between list and call', function () {
   this.timeout(30_000);
-  const { manager } = testManager();
   const seen: PendingToolCall[] = [];
   let duringPrompt: (() => Promise<unknown>) | undefined;
-  const router = new ToolRouter(managerBackend(manager), {
+  const { manager, call } = attackRig({
     authorize: async (call) => {
       seen.push(call);
       // The server acts while the user is being asked.
@@ -22,10 +20,7 @@ describe('adversarial: tool list changes between list and call', function () {
       return { allowed: true, by: 'user' };
     },
   });
-  after(async () => { router.dispose(); await manager.stopAll(500); manager.dispose(); });
 
-  const call = (name: string, args: Record<string, unknown> = {}) => router.call(name, args, { origin: 'gateway' });
-  const text = (o: ToolCallOutcome) => (o as { result: { content: { text: string }[] } }).result.content[0].text;
   const description = () => manager.catalog('race')!.tools.find((t) => t.name === 'x')?.description;
 
   it('calls only the tool the current catalog holds, as the permission check saw it', async () => {
@@ -61,7 +56,7 @@ describe('adversarial: tool list changes between list and call', function () {
     assert.equal(mimic.kind, 'failed');
     assert.match((mimic as { message: string }).message, /does not match its output schema/);
 
-    const ran = text(await call('race_count'));
+    const ran = firstText(await call('race_count'));
     const echo = await call('good_echo', { text: 'still here' });
     const figures = w.stop();
     assert.equal(ran, '0', 'x never ran');

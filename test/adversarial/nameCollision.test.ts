@@ -4,16 +4,14 @@
 import assert from 'node:assert/strict';
 import { GatewayCatalog } from '../../src/gateway/catalog';
 import { managerBackend } from '../../src/router/backend';
-import { ToolRouter } from '../../src/router/router';
 import { sha256Hex } from '../../src/common/hash';
-import { fixtureServer, testManager, waitFor } from '../connection/helpers';
+import { fixtureServer, waitFor } from '../connection/helpers';
 import { hostileServer, survived, watchHost } from './harness';
+import { attackRig, firstText } from './rig';
 
 describe('adversarial: hash-suffix name collision', function () {
   this.timeout(30_000);
-  const { manager, logs } = testManager();
-  const router = new ToolRouter(managerBackend(manager));
-  after(async () => { router.dispose(); await manager.stopAll(500); manager.dispose(); });
+  const { manager, logs, call } = attackRig();
 
   it('keeps every served name unique and routes each call to the server that lists it', async () => {
     const hash = (server: string, tool: string, n: number) => sha256Hex(`${server}\u0000${tool}`).slice(0, n);
@@ -28,12 +26,12 @@ describe('adversarial: hash-suffix name collision', function () {
       fixtureServer('good', 'echo'),
     ]);
     const w = watchHost();
-    assert.equal((await router.call('github_turn', {}, { origin: 'gateway' })).kind, 'ok');
+    assert.equal((await call('github_turn')).kind, 'ok');
     await waitFor(() => manager.catalog('github')!.tools.length === crafted.length, 5000, 'the crafted list');
     const tools = manager.tools().filter((t) => t.server !== 'good');
     const served = new GatewayCatalog(managerBackend(manager)).tools().map((t) => t.name);
-    const answers = await Promise.all(tools.map((t) => router.call(t.name, {}, { origin: 'gateway' })));
-    const echo = await router.call('good_echo', { text: 'still here' }, { origin: 'gateway' });
+    const answers = await Promise.all(tools.map((t) => call(t.name)));
+    const echo = await call('good_echo', { text: 'still here' });
     const figures = w.stop();
 
     assert.equal(tools.length, crafted.length + 1, `tools: ${tools.map((t) => t.name).join(', ')}`);
@@ -41,7 +39,7 @@ describe('adversarial: hash-suffix name collision', function () {
     tools.forEach((t, i) => {
       const a = answers[i];
       assert.equal(a.kind, 'ok', `${t.name}: ${JSON.stringify(a)}`);
-      assert.equal((a as { result: { content: { text: string }[] } }).result.content[0].text, `${t.server}:${t.tool.name}`, `${t.name} reached its own server`);
+      assert.equal(firstText(a), `${t.server}:${t.tool.name}`, `${t.name} reached its own server`);
     });
     const victim = tools.find((t) => t.server === 'github_work')!;
     assert.match(victim.name, /^github_work_x_[0-9a-f]{12}$/);
@@ -50,7 +48,7 @@ describe('adversarial: hash-suffix name collision', function () {
 
     // With both stopped, a call by the victim's name is answered for the victim's server.
     await Promise.all([manager.stop('github'), manager.stop('github_work')]);
-    const stopped = await router.call(victim.name, {}, { origin: 'gateway' });
+    const stopped = await call(victim.name);
     assert.match((stopped as { message: string }).message, /^MCP server "github_work" is not running/);
     survived({
       attack: 'hash-suffix name collision',
