@@ -6,6 +6,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { checkList, type CatalogReport } from './catalogCheck';
 import type { CatalogKind, ServerCatalog } from './types';
 
 /** A server that keeps handing out cursors must not keep us listing forever. */
@@ -61,12 +62,15 @@ export function supportedKinds(client: Client): CatalogKind[] {
   return kinds;
 }
 
-/** Fetches one kind of list; returns a partial catalog to merge. */
-export async function fetchKind(client: Client, kind: CatalogKind, opts?: RequestOptions): Promise<Partial<ServerCatalog>> {
+/**
+ * Fetches one kind of list and checks it (catalogCheck.ts); returns a partial catalog to merge.
+ * `report` hears about each item rejected or shortened.
+ */
+export async function fetchKind(client: Client, kind: CatalogKind, opts?: RequestOptions, report?: CatalogReport): Promise<Partial<ServerCatalog>> {
   switch (kind) {
-    case 'tools': return { tools: await listTools(client, opts) };
-    case 'resources': return { resources: await listResources(client, opts) };
-    case 'resourceTemplates': return { resourceTemplates: await listResourceTemplates(client, opts) };
-    case 'prompts': return { prompts: await listPrompts(client, opts) };
+    case 'tools': return { tools: checkList(kind, await listTools(client, opts), report) };
+    case 'resources': return { resources: checkList(kind, await listResources(client, opts), report) };
+    case 'resourceTemplates': return { resourceTemplates: checkList(kind, await listResourceTemplates(client, opts), report) };
+    case 'prompts': return { prompts: checkList(kind, await listPrompts(client, opts), report) };
   }
 }

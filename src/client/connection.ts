@@ -13,6 +13,7 @@ import { redactCredentials, type Redactor } from '../common/redact';
 import type { StdioServerConfig } from '../config/types';
 import { fetchKind, supportedKinds } from './catalog';
 import { keepBounded } from './catalogBounds';
+import { cleanInstructions, cleanServerInfo } from './catalogCheck';
 import { isSignInRequired, type HttpAuth } from './auth/types';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, watchHealth } from './healthCheck';
 import { isSessionExpired } from './httpTransport';
@@ -101,6 +102,15 @@ export class McpServerConnection extends Disposable {
     return this._state.kind === 'running' ? this._launch?.transport?.toolCalls : undefined;
   }
 
+  /**
+   * Settles once the tools list the server announced as changed has been fetched again (or that
+   * failed); undefined when no such refresh is pending. Calls wait for it, so none is judged
+   * against a list the server already said is gone.
+   */
+  toolsSettled(): Promise<void> | undefined {
+    return this._launch?.toolsSettled;
+  }
+
   /** Per-request options with this server's timeout; the SDK sends `notifications/cancelled` on expiry. */
   requestOptions(signal?: AbortSignal): RequestOptions {
     return { timeout: this.definition.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, signal };
@@ -169,6 +179,8 @@ export class McpServerConnection extends Disposable {
       await withTimeout(this._open(launch, gen, timeoutMs), timeoutMs,
         () => `did not finish starting within ${Math.round(timeoutMs / 1000)}s`);
       if (gen !== this._generation) return;
+      // Lists fail one by one without stopping a start, but a closed connection means the server is gone.
+      if (launch.lost) throw new Error(`${this._lostWhat(launch)} while listing what it offers`);
       this._setState(running());
       this._opts.log.info(`running (${launch.kind}; ${this._summary()})`);
       this._watchHealth(launch);
@@ -220,7 +232,10 @@ export class McpServerConnection extends Disposable {
     launch.client = opened.client;
     launch.transport = opened.transport;
     launch.kind = opened.kind;
-    opened.client.onclose = () => this._onClosed(launch);
+    opened.client.onclose = () => {
+      launch.lost = true;
+      this._onClosed(launch);
+    };
     opened.client.onerror = (e) => {
       // The server forgot our session (HTTP 404): the transport closes, and a new session starts at once.
       if (isSessionExpired(e)) launch.sessionExpired = true;
@@ -228,9 +243,9 @@ export class McpServerConnection extends Disposable {
     };
     if (gen !== this._generation) return;
     const catalog = emptyCatalog();
-    catalog.serverInfo = opened.client.getServerVersion();
+    catalog.serverInfo = cleanServerInfo(opened.client.getServerVersion());
     catalog.capabilities = opened.client.getServerCapabilities();
-    catalog.instructions = opened.client.getInstructions();
+    catalog.instructions = cleanInstructions(opened.client.getInstructions());
     const kinds = supportedKinds(opened.client);
     const parts = await Promise.all(kinds.map((k) => this._fetch(launch, k)));
     this._setCatalog(Object.assign(catalog, ...parts), kinds);
@@ -245,13 +260,19 @@ export class McpServerConnection extends Disposable {
     let pending = new Set<CatalogKind>();
     let timer: NodeJS.Timeout | undefined;
     launch.store.add(toDisposable(() => clearTimeout(timer)));
+    let settle: (() => void) | undefined;
+    launch.store.add(toDisposable(() => settle?.()));
     const schedule = (...kinds: CatalogKind[]) => {
       kinds.forEach((k) => pending.add(k));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
+      if (kinds.includes('tools') && !launch.toolsSettled) launch.toolsSettled = new Promise((resolve) => { settle = resolve; });
+      // Not pushed back by later notifications: a server that keeps notifying must not keep its old list.
+      timer ??= setTimeout(() => {
+        timer = undefined;
         const todo = [...pending];
+        const done = todo.includes('tools') ? settle : undefined;
+        if (done) launch.toolsSettled = settle = undefined;
         pending = new Set();
-        void this._refresh(launch, todo);
+        void this._refresh(launch, todo).finally(done);
       }, LIST_CHANGED_DEBOUNCE_MS);
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => schedule('tools'));
@@ -262,13 +283,13 @@ export class McpServerConnection extends Disposable {
 
   private async _fetch(launch: Launch, kind: CatalogKind): Promise<Partial<ServerCatalog>> {
     try {
-      const part = await fetchKind(launch.client!, kind, this.requestOptions());
+      const part = await fetchKind(launch.client!, kind, this.requestOptions(), (problem, level) => this._opts.log[level](problem));
       const { kept, refused } = keepBounded<unknown>(kind, part[kind] ?? []);
       for (const why of refused) this._opts.log.error(why);
       return { [kind]: kept };
     } catch (e) {
       // One failing list (say, resources) must not make the server's tools unusable.
-      this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);
+      if (!launch.lost) this._opts.log.warn(`could not list ${kind}: ${errorMessage(e)}`);
       return {};
     }
   }
@@ -327,6 +348,13 @@ export class McpServerConnection extends Disposable {
     this._restartTimer = setTimeout(() => {
       if (gen === this._generation) void this._startLaunch(true);
     }, decision.delayMs);
+  }
+
+  /** How a launch's connection ended, for an error message: the exit code when a process exited. */
+  private _lostWhat(launch: Launch): string {
+    if (this.definition.config.type !== 'stdio') return 'the connection closed';
+    const exit = launch.tracked?.exit?.();
+    return `the server process exited${exit ? ` ${exit}` : ''}`;
   }
 
   private _summary(): string {

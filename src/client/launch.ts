@@ -16,6 +16,8 @@ export interface TrackedTransport {
   stop?(graceMs: number): Promise<void>;
   /** SIGKILL to a stdio server's whole process tree. */
   kill?(): Promise<void>;
+  /** How the process ended (`with code 1`), once it has; stdio only. */
+  exit?(): string | undefined;
 }
 
 export class Launch {
@@ -29,6 +31,10 @@ export class Launch {
   closing = false;
   /** The server ended the HTTP session (404): its close means "start a new session", not a crash. */
   sessionExpired = false;
+  /** The connection has closed: the process exited, the socket dropped, or we closed it. */
+  lost = false;
+  /** Pending while a tools refresh the server announced is under way (see `McpServerConnection.toolsSettled`). */
+  toolsSettled?: Promise<void>;
   private _closed?: Promise<void>;
 
   /**

@@ -80,6 +80,8 @@ interface Entry {
 export class McpClientManager extends Disposable implements IServerRegistry {
   private readonly _entries = new Map<string, Entry>();
   private _tools?: NamespacedTool[];
+  /** Name collisions already logged, so a recomputation does not log them again. */
+  private _collisions = new Set<string>();
   private _kit?: Promise<ConnectionKit>;
 
   private readonly _onDidChangeState = this._register(new Emitter<StateChange>());
@@ -175,9 +177,23 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     for (const server of this._entries.keys()) {
       for (const tool of this.usableCatalog(server)?.tools ?? []) refs.push({ server, tool });
     }
-    const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.tool.name })));
+    const collisions = new Set<string>();
+    const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.tool.name })), (group, name) => {
+      const text = `the tools ${group.map((r) => `${JSON.stringify(r.tool)} of "${r.server}"`).join(' and ')} cannot be told apart (both would be ${name}), so none of them is served`;
+      collisions.add(text);
+      if (this._collisions.has(text)) return;
+      for (const server of new Set(group.map((r) => r.server))) this._opts.logFor(server).error(text);
+    });
+    this._collisions = collisions;
+    // The connection drops a name a server lists twice; a second one here would still be ambiguous, so it is skipped.
+    const named = new Set<string>();
     this._tools = refs
-      .map((r) => ({ name: names.get(refKey({ server: r.server, tool: r.tool.name }))!, server: r.server, tool: r.tool }))
+      .flatMap((r) => {
+        const name = names.get(refKey({ server: r.server, tool: r.tool.name }));
+        if (!name || named.has(name)) return [];
+        named.add(name);
+        return [{ name, server: r.server, tool: r.tool }];
+      })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return this._tools;
   }

@@ -56,7 +56,7 @@ export async function openStdio(config: StdioServerConfig, opts: OpenOptions): P
     onStderr: opts.onStderr,
   });
   const transport = new TracingTransport(inner, opts.log);
-  opts.track?.({ close: () => transport.close(), pid: () => inner.pid, stop: (ms) => inner.stop(ms), kill: () => inner.kill() });
+  opts.track?.({ close: () => transport.close(), pid: () => inner.pid, stop: (ms) => inner.stop(ms), kill: () => inner.kill(), exit: () => inner.exit });
   const client = opts.createClient();
   try {
     await client.connect(transport, { timeout: opts.timeoutMs });

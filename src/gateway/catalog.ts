@@ -118,9 +118,10 @@ export class GatewayCatalog {
     const names = namespaceTools(refs.map((r) => ({ server: r.server, tool: r.prompt.name })));
     return refs
       .filter((r) => r.server === server)
-      .map(({ prompt }) => {
-        const name = names.get(refKey({ server, tool: prompt.name }))!;
-        return { server, raw: prompt.name, prompt: { ...prompt, name, _meta: { ...prompt._meta, [META_SERVER]: server, [META_PROMPT]: prompt.name } } };
+      .flatMap(({ prompt }) => {
+        // Prompts no hash can tell apart are left unnamed by namespaceTools, and so not served.
+        const name = names.get(refKey({ server, tool: prompt.name }));
+        return name ? [{ server, raw: prompt.name, prompt: { ...prompt, name, _meta: { ...prompt._meta, [META_SERVER]: server, [META_PROMPT]: prompt.name } } }] : [];
       })
       .sort((a, b) => (a.prompt.name < b.prompt.name ? -1 : a.prompt.name > b.prompt.name ? 1 : 0));
   }

@@ -18,6 +18,8 @@ export interface RouterBackend {
   callerFor(server: string): ToolCaller | undefined;
   /** The server's per-request options (its timeout) with the caller's signal. */
   requestOptions(server: string, signal?: AbortSignal): RequestOptions;
+  /** Settles once a tools refresh the server announced (`list_changed`) is applied; undefined when none is pending. */
+  toolsSettled?(server: string): Promise<void> | undefined;
   /** Starts a server listed from its cached catalog (or waits for its start); see `McpClientManager.startOnUse`. */
   startOnUse?(server: string, signal?: AbortSignal): Promise<StartOnUseResult>;
   /** Hides the server's secrets in an error about it (see `McpClientManager.redactor`). */
@@ -33,5 +35,6 @@ export function managerBackend(manager: McpClientManager): RouterBackend {
     requestOptions: (server, signal) => manager.connection(server)?.requestOptions(signal) ?? { signal },
     startOnUse: (server, signal) => manager.startOnUse(server, signal),
     redactor: (server) => manager.redactor(server),
+    toolsSettled: (server) => manager.connection(server)?.toolsSettled(),
   };
 }

@@ -6,7 +6,7 @@
  * one listed from its cached catalog (start on first use), bounded by its start timeout; any
  * other stopped or failed server is answered at once.
  */
-import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
 import { sha256Hex } from '../common/hash';
 import { Disposable, Emitter } from '../common/lifecycle';
@@ -95,6 +95,13 @@ export class ToolRouter extends Disposable {
     } else if (state?.kind !== 'running') {
       return { kind: 'serverNotRunning', message: `MCP server "${target.server}" is not running (${state ? describeState(state) : 'removed'}).` };
     }
+    // A tool list change the server already announced is applied before the call is judged.
+    const refresh = this._backend.toolsSettled?.(target.server);
+    if (refresh) {
+      if (!(await settles(refresh, opts.signal))) return cancelled(name);
+      target = this.resolve(name);
+      if (!target) return this._unknown(name);
+    }
     if (typeof args !== 'object' || args === null || Array.isArray(args)) {
       return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: the arguments must be a JSON object.` };
     }
@@ -115,6 +122,14 @@ export class ToolRouter extends Disposable {
       }
       noteAuthorization(auth);
       if (!auth.allowed) return { kind: 'denied', by: auth.by, message: `${name} was not run: ${auth.reason}` };
+      // The server may have changed or removed the tool while the user was asked: what runs must be what was approved.
+      const later = this._backend.toolsSettled?.(target.server);
+      if (later && !(await settles(later, opts.signal))) return cancelled(name);
+      const now = this.resolve(name);
+      if (!now || now.server !== target.server) return { kind: 'failed', message: `${name} was not run: its server removed it while the call waited for permission.` };
+      if (!sameDefinition(now.tool, target.tool)) {
+        return { kind: 'failed', message: `${name} was not run: its server changed the tool while the call waited for permission. Call it again to review the new definition.` };
+      }
     }
     if (opts.signal?.aborted) return cancelled(name);
 
@@ -156,8 +171,11 @@ export class ToolRouter extends Disposable {
   private _unknown(name: string): ToolCallOutcome {
     const registry = this._backend.registry;
     // Only running servers list tools; a name with a stopped server's prefix deserves that answer.
-    const owner = registry.names().find((s) => name.startsWith(`${sanitizePrefix(s)}_`) && registry.state(s)?.kind !== 'running');
-    if (owner) {
+    // The longest prefix decides: `github_work_x` belongs to `github_work` before `github`.
+    const owner = registry.names()
+      .filter((s) => name.startsWith(`${sanitizePrefix(s)}_`))
+      .sort((a, b) => sanitizePrefix(b).length - sanitizePrefix(a).length)[0];
+    if (owner && registry.state(owner)?.kind !== 'running') {
       return { kind: 'serverNotRunning', message: `MCP server "${owner}" is not running (${describeState(registry.state(owner)!)}), so ${name} is not available.` };
     }
     const tools = registry.tools();
@@ -215,6 +233,16 @@ let lastIso: { ms: number; text: string } | undefined;
 function isoTime(ms: number): string {
   if (lastIso?.ms !== ms) lastIso = { ms, text: new Date(ms).toISOString() };
   return lastIso.text;
+}
+
+/** Waits for a pending tools refresh; false when the call was cancelled meanwhile. */
+function settles(refresh: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
+  return untilAborted(refresh, signal).then(() => true, () => false);
+}
+
+/** The same definition, whether or not the server sent it again in between. */
+function sameDefinition(a: Tool, b: Tool): boolean {
+  return a === b || canonicalJson(a) === canonicalJson(b);
 }
 
 const cancelled = (name: string): ToolCallOutcome => ({ kind: 'cancelled', message: `${name} was cancelled.` });
