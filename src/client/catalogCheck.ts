@@ -12,6 +12,7 @@ import {
   ImplementationSchema, PromptSchema, ResourceSchema, ResourceTemplateSchema, ServerCapabilitiesSchema, ToolSchema,
   type Implementation, type Prompt, type Resource, type ResourceTemplate, type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { stripControls } from '../common/terminalText';
 import { keepBounded } from './catalogBounds';
 import type { CatalogKind, ServerCatalog } from './types';
 
@@ -29,7 +30,6 @@ export type CatalogReport = (problem: string, level: 'error' | 'warn') => void;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /** Why `name` cannot name anything, or undefined when it can. */
 export function nameProblem(name: unknown, max = MAX_NAME_LENGTH): string | undefined {
@@ -43,11 +43,11 @@ export function nameProblem(name: unknown, max = MAX_NAME_LENGTH): string | unde
   return undefined;
 }
 
-/** `text` shortened to `max` characters and cleaned of lone surrogates, controls (tab and newlines stay) and bidi overrides. */
+/** `text` shortened to `max` characters and cleaned of lone surrogates, escape sequences, controls (tab and newlines stay) and bidi overrides. */
 export function cleanText(text: string, max: number): string {
   // Cut before a pair's high half rather than through the pair.
   let t = text.length > max ? text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '') + '…' : text;
-  t = t.replace(UNSAFE_TEXT, '');
+  t = stripControls(t);
   return LONE_SURROGATE.test(t) ? t.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD') : t;
 }
 

@@ -31,7 +31,7 @@ describe('adversarial: NUL and lone surrogates in names', function () {
 
     assert.deepEqual(served.map((t) => t.name), ['bad_fine', 'bad_long_desc']);
     const long = manager.catalog('bad')!.tools.find((t) => t.name === 'long_desc')!;
-    assert.ok(long.description!.length <= MAX_DESCRIPTION_LENGTH && long.description!.startsWith('Harmless.[2Jspoof') && long.description!.endsWith('…'));
+    assert.ok(long.description!.length <= MAX_DESCRIPTION_LENGTH && long.description!.startsWith('Harmless.spoof') && long.description!.endsWith('…'));
     assert.ok(!/[\u0000-\u0009\u000B-\u001F\u202A-\u202E\u2066-\u2069]/.test(long.description!), 'no control or bidi characters left');
     assert.equal(fine.kind, 'ok');
     assert.equal(echo.kind, 'ok');

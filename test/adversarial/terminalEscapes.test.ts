@@ -65,8 +65,9 @@ describe('adversarial: terminal escape codes in CLI output', function () {
     for (const [what, r] of Object.entries(runs)) assertClean(r, what);
 
     // The words around the sequences are still shown: the text is cleaned, not dropped.
-    assert.match(runs.list.stdout, /^evil: running — 3 tools/m);
-    assert.match(runs.list.stdout, /description\s*description-end/);
+    // The tool whose name carries the sequences is rejected at the connection (badNames.test.ts).
+    assert.match(runs.list.stdout, /^evil: running — 2 tools/m);
+    assert.match(runs.list.stdout, /greet-description\s*greet-description-end/);
     assert.match(runs.list.stdout, /^dead: error: /m);
     assert.match(runs.list.stdout, /stderr \| stderr-line\s*stderr-line-end/);
     assert.match(runs.listVerbose.stderr, /\[evil\] stderr-line\s*stderr-line-end/);
