@@ -5,6 +5,7 @@
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { diffServers, type ServerDiff } from '../config/diff';
+import { serverIdentity } from '../config/identity';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
 import type { CatalogCache } from './catalogCache';
 import type { HttpAuth } from './auth/types';
@@ -21,6 +22,11 @@ import type {
 export interface DesiredServer {
   name: string;
   sourceKind: ResolvedServer['sourceKind'];
+  /**
+   * What permissions are keyed by (config/identity.ts), from the definition as written; when
+   * absent, made from `config`.
+   */
+  identity?: string;
   config?: ServerConfig;
   hold?: ServerState;
 }
@@ -135,6 +141,13 @@ export class McpClientManager extends Disposable implements IServerRegistry {
   definition(server: string): ResolvedServer | undefined {
     const d = this._entries.get(server)?.desired;
     return d?.config ? { name: d.name, sourceKind: d.sourceKind, config: d.config } : undefined;
+  }
+
+  /** The identity rules and pins of the server by this name match, while it is configured. */
+  identity(server: string): string | undefined {
+    const d = this._entries.get(server)?.desired;
+    if (!d) return undefined;
+    return d.identity ?? (d.config ? serverIdentity(d.name, d.sourceKind, d.config) : undefined);
   }
 
   cachedCatalog(server: string): ServerCatalog | undefined {

@@ -8,14 +8,17 @@ import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
 import { AuditLog, auditEntryFromCall } from '../policy/audit';
-import { createAuthorizer, decideCall, type AuthorizerOptions, type PermissionRequest } from '../policy/authorizer';
+import { createAuthorizer, decideCall, serverRef, type PermissionRequest, type PolicySource } from '../policy/authorizer';
+import { definitionOf } from '../policy/fingerprint';
 import { HostPins } from '../policy/hostPins';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
-import { allowToolRule } from '../policy/rules';
-import type { Answer, Decision, Rule } from '../policy/types';
-import type { Authorizer, CallRecord } from '../router/types';
+import { alwaysAllowApproved, type ApprovedTool } from '../policy/alwaysAllow';
+import type { Answer, Decision, DefinitionChange, Rule } from '../policy/types';
+import type { Authorizer, CallRecord, PendingToolCall } from '../router/types';
 import { policySettings, SETTING_AUTO_ALLOW_READ_ONLY } from './policySettings';
+
+const MAX_APPROVED = 64;
 
 export class PermissionsFeature extends Disposable {
   readonly store: RuleStore;
@@ -24,7 +27,7 @@ export class PermissionsFeature extends Disposable {
   /** The definitions VS Code's card let through (see policy/hostPins). */
   readonly hostPins: HostPins;
   /** What the policy decides from, shared by the authorizer and `decide`. */
-  private readonly _policy: Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins'>;
+  private readonly _policy: PolicySource;
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, log: (message: string) => void) {
     super();
@@ -41,8 +44,8 @@ export class PermissionsFeature extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTING_AUTO_ALLOW_READ_ONLY)) settings = policySettings();
     }));
-    this._policy = { store: this.store, settings: () => settings, hostPins: this.hostPins };
-    this.authorize = createAuthorizer({
+    this._policy = { store: this.store, settings: () => settings, hostPins: this.hostPins, identity: (server) => this._manager.identity(server) };
+    const authorize = createAuthorizer({
       ...this._policy,
       serverTools: (server) => this._manager.catalog(server)?.tools ?? [],
       // Running a tool by hand is the person's own yes, given when they filled in the form; a tool
@@ -50,6 +53,29 @@ export class PermissionsFeature extends Disposable {
       prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
       onProblem: log,
     });
+    this.authorize = (call, signal) => {
+      const outcome = authorize(call, signal);
+      // VS Code's card settles synchronously; what it let run is what "Always Allow" may pin later.
+      if (!(outcome instanceof Promise) && outcome.allowed && outcome.by === 'host') this._rememberApproved(call);
+      return outcome;
+    };
+  }
+
+  /** The last definition VS Code's card let run, by namespaced tool name (see `approved`). */
+  private readonly _approved = new Map<string, ApprovedTool>();
+
+  private _rememberApproved(call: PendingToolCall): void {
+    const ref = serverRef(this._policy, call.server);
+    if (!ref) return;
+    this._approved.delete(call.name);
+    this._approved.set(call.name, { server: ref, tool: call.tool.name, definition: definitionOf(call.tool) });
+    // Only the latest few are kept: the buttons that need them come right after their calls.
+    if (this._approved.size > MAX_APPROVED) this._approved.delete(this._approved.keys().next().value!);
+  }
+
+  /** The definition VS Code's card last let run for `name`, for the "Always Allow" button that follows the call. */
+  approved(name: string): ApprovedTool | undefined {
+    return this._approved.get(name);
   }
 
   /** What the policy says about a call before anyone is asked; the chat participant picks its prompt by it. */
@@ -57,9 +83,15 @@ export class PermissionsFeature extends Disposable {
     return decideCall(this._policy, { server, tool, origin: 'chat' });
   }
 
-  /** "Always allow" for one tool, pinned to the definition it has now. */
-  async allowAlways(server: string, tool: Tool): Promise<void> {
-    await this.store.upsert(allowToolRule(server, tool, 'always'));
+  /**
+   * "Always allow" for a tool that VS Code's card let run: pinned to the definition that was
+   * approved then, whatever the server lists now. If the tool changed since, the rule does not
+   * cover it (the next call asks, showing what changed) and the changes are returned.
+   */
+  async allowApproved(approved: ApprovedTool, current: Tool | undefined): Promise<DefinitionChange[]> {
+    const { rule, changed } = alwaysAllowApproved(approved, current);
+    await this.store.upsert(rule);
+    return changed;
   }
 
   record(call: CallRecord): void {
