@@ -66,7 +66,7 @@ export class ServersFeature extends Disposable {
       prepareEnv: createEnvPreparer(),
       jsonSchemaValidator: () => this.schemaGuard(),
       oauth: this.oauth.sessionFor,
-      features: new EditorClientFeatures(_logs),
+      features: new EditorClientFeatures(_logs, (server) => this.manager.identity(server)),
     }));
     // Applied once the manager has the servers, before they have started.
     this._register(this.manager.onDidChangeServers(() => this._setApplied()));
