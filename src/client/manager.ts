@@ -116,7 +116,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     if (autoStart === 'onFirstUse') {
       for (const conn of fresh) if (this.cachedCatalog(conn.name)) conn.waitForFirstUse();
     }
-    if (autoStart) await Promise.all(fresh.filter((conn) => !waitsToRun(conn.state)).map((conn) => conn.start()));
+    if (autoStart) await startApart(fresh.filter((conn) => !waitsToRun(conn.state)));
     return result;
   }
 
@@ -279,6 +279,20 @@ export class McpClientManager extends Disposable implements IServerRegistry {
 /** A server with a configuration and nothing holding it back gets a connection. */
 function runs(desired: DesiredServer): desired is DesiredServer & { config: ServerConfig } {
   return !!desired.config && !desired.hold;
+}
+
+/**
+ * Starts every connection, one event-loop turn apart: spawning a process blocks the thread for
+ * its fork and exec, and a configuration with many servers would otherwise block it for all of
+ * them in one go.
+ */
+async function startApart(conns: readonly McpServerConnection[]): Promise<void> {
+  const starts: Promise<void>[] = [];
+  for (const [i, conn] of conns.entries()) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    starts.push(conn.start());
+  }
+  await Promise.all(starts);
 }
 
 /** `p`, or as soon as `signal` aborts, whichever comes first (the start itself goes on). */

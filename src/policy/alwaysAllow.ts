@@ -7,7 +7,8 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerRef } from '../config/identity';
-import { describeDefinitionChange, matchesPin, pinTool } from './fingerprint';
+import type { Authorizer, PendingToolCall } from '../router/types';
+import { definitionOf, describeDefinitionChange, matchesPin, pinTool } from './fingerprint';
 import { allowToolRule, type RuleFactoryOptions } from './rules';
 import type { DefinitionChange, Rule, RuleScope, ToolDefinition } from './types';
 
@@ -36,4 +37,40 @@ export function alwaysAllowApproved(
 export function alwaysAllowChangedMessage(name: string, changed: readonly DefinitionChange[]): string {
   return `${name} changed after you approved it (${changed.map((c) => c.message).join('; ')}). `
     + 'Always Allow covers the version you approved, so the changed tool will ask before it runs.';
+}
+
+/** How many approved calls are remembered: the buttons that need them come right after their calls. */
+const MAX_APPROVED = 64;
+
+/**
+ * The definition VS Code's card last let run, per namespaced tool name: what an "Always Allow"
+ * button offered after the call may pin.
+ */
+export class ApprovedCalls {
+  private readonly _byName = new Map<string, ApprovedTool>();
+
+  /** `identity` is the manager's: who the server by this name is now. */
+  constructor(private readonly _identity: (server: string) => string | undefined) {}
+
+  /** `authorize`, with every call it lets run on VS Code's approval remembered. */
+  wrap(authorize: Authorizer): Authorizer {
+    return (call, signal) => {
+      const outcome = authorize(call, signal);
+      // The card's approval settles synchronously; a prompt of ours is no card.
+      if (!(outcome instanceof Promise) && outcome.allowed && outcome.by === 'host') this._remember(call);
+      return outcome;
+    };
+  }
+
+  get(name: string): ApprovedTool | undefined {
+    return this._byName.get(name);
+  }
+
+  private _remember(call: PendingToolCall): void {
+    const identity = this._identity(call.server);
+    if (identity === undefined) return;
+    this._byName.delete(call.name);
+    this._byName.set(call.name, { server: { name: call.server, identity }, tool: call.tool.name, definition: definitionOf(call.tool) });
+    if (this._byName.size > MAX_APPROVED) this._byName.delete(this._byName.keys().next().value!);
+  }
 }

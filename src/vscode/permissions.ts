@@ -8,17 +8,14 @@ import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
 import { AuditLog, auditEntryFromCall } from '../policy/audit';
-import { createAuthorizer, decideCall, serverRef, type PermissionRequest, type PolicySource } from '../policy/authorizer';
-import { definitionOf } from '../policy/fingerprint';
+import { createAuthorizer, decideCall, type PermissionRequest, type PolicySource } from '../policy/authorizer';
 import { HostPins } from '../policy/hostPins';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
-import { alwaysAllowApproved, type ApprovedTool } from '../policy/alwaysAllow';
+import { alwaysAllowApproved, ApprovedCalls, type ApprovedTool } from '../policy/alwaysAllow';
 import type { Answer, Decision, DefinitionChange, Rule } from '../policy/types';
-import type { Authorizer, CallRecord, PendingToolCall } from '../router/types';
+import type { Authorizer, CallRecord } from '../router/types';
 import { policySettings, SETTING_AUTO_ALLOW_READ_ONLY } from './policySettings';
-
-const MAX_APPROVED = 64;
 
 export class PermissionsFeature extends Disposable {
   readonly store: RuleStore;
@@ -28,6 +25,8 @@ export class PermissionsFeature extends Disposable {
   readonly hostPins: HostPins;
   /** What the policy decides from, shared by the authorizer and `decide`. */
   private readonly _policy: PolicySource;
+  /** The definitions VS Code's card let run, for the "Always Allow" button after a call. */
+  private readonly _approved = new ApprovedCalls((server) => this._manager.identity(server));
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, log: (message: string) => void) {
     super();
@@ -53,24 +52,7 @@ export class PermissionsFeature extends Disposable {
       prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
       onProblem: log,
     });
-    this.authorize = (call, signal) => {
-      const outcome = authorize(call, signal);
-      // VS Code's card settles synchronously; what it let run is what "Always Allow" may pin later.
-      if (!(outcome instanceof Promise) && outcome.allowed && outcome.by === 'host') this._rememberApproved(call);
-      return outcome;
-    };
-  }
-
-  /** The last definition VS Code's card let run, by namespaced tool name (see `approved`). */
-  private readonly _approved = new Map<string, ApprovedTool>();
-
-  private _rememberApproved(call: PendingToolCall): void {
-    const ref = serverRef(this._policy, call.server);
-    if (!ref) return;
-    this._approved.delete(call.name);
-    this._approved.set(call.name, { server: ref, tool: call.tool.name, definition: definitionOf(call.tool) });
-    // Only the latest few are kept: the buttons that need them come right after their calls.
-    if (this._approved.size > MAX_APPROVED) this._approved.delete(this._approved.keys().next().value!);
+    this.authorize = this._approved.wrap(authorize);
   }
 
   /** The definition VS Code's card last let run for `name`, for the "Always Allow" button that follows the call. */

@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import { ANSWERS_KEY, inputKey, InputStore, LEGACY_SECRET_PREFIX, type AnswerStore, type SecretStore } from '../../src/config/inputs';
+import { ANSWERS_KEY, inputKey, InputStore, LEGACY_SECRET_PREFIX } from '../../src/config/inputs';
 import type { ConfigSource, InputDefinition } from '../../src/config/types';
+import { MemoryMemento, MemorySecrets } from '../fixtures/memoryStores';
 
 const wsA: ConfigSource = { kind: 'workspace', file: '/a/.vscode/switchboard.json', workspaceFolder: '/a' };
 const wsB: ConfigSource = { kind: 'workspace', file: '/b/.vscode/switchboard.json', workspaceFolder: '/b' };
 const user: ConfigSource = { kind: 'user', file: 'settings:switchboard.servers' };
 const token: InputDefinition = { id: 'token', type: 'promptString', description: 'API token', password: true };
 
-class Secrets implements SecretStore {
-  readonly data = new Map<string, string>();
-  async get(key: string) { return this.data.get(key); }
-  async store(key: string, value: string) { this.data.set(key, value); }
-  async delete(key: string) { this.data.delete(key); }
-}
-
-class State implements AnswerStore {
-  readonly data = new Map<string, unknown>();
-  get<T>(key: string) { return this.data.get(key) as T | undefined; }
-  async update(key: string, value: unknown) { this.data.set(key, JSON.parse(JSON.stringify(value))); }
-}
-
-function store(secrets = new Secrets(), state = new State()) {
+function store(secrets = new MemorySecrets(), state = new MemoryMemento()) {
   const asked: string[] = [];
   let n = 0;
   const inputs = new InputStore(secrets, state, async (def, server) => { asked.push(`${server}:${def.id}`); return `answer-${++n}`; });
@@ -56,7 +44,7 @@ describe('config/inputs', () => {
   });
 
   it('a secret stored under the old shared key is never handed out, and is deleted', async () => {
-    const secrets = new Secrets();
+    const secrets = new MemorySecrets();
     secrets.data.set(`${LEGACY_SECRET_PREFIX}token`, 'sk-old');
     const { inputs, asked } = store(secrets);
     assert.equal(await inputs.resolve('token', { source: wsB, inputs: [token] }, 'evil'), 'answer-1');

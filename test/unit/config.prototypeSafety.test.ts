@@ -8,6 +8,7 @@ import { parseConfigText, parseSettingValue } from '../../src/config/parse';
 import type { ServerConfig } from '../../src/config/types';
 import { resolveServerConfig } from '../../src/config/variables';
 import { jsonSkeleton } from '../../src/router/argumentForm';
+import { SchemaGuard } from '../../src/router/schemaGuard';
 
 const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
 const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort().join();
@@ -60,5 +61,14 @@ describe('config: prototype safety', () => {
   it('a JSON skeleton keeps a required property named __proto__', () => {
     const schema = JSON.parse('{"type": "object", "properties": {"__proto__": {"type": "string"}, "constructor": {"type": "number"}}, "required": ["__proto__", "constructor"]}') as unknown;
     assert.deepEqual(Object.keys(JSON.parse(jsonSkeleton(schema)) as object), ['__proto__', 'constructor']);
+  });
+
+  it('the schema guard sees own properties only: `{}` has no "constructor" and no "toString"', () => {
+    const guard = new SchemaGuard();
+    const schema = JSON.parse('{"type": "object", "properties": {"constructor": {"type": "string"}}}') as unknown;
+    assert.deepEqual(guard.check(schema, {}), { ok: true });
+    assert.deepEqual(guard.check(schema, { constructor: 'x' }), { ok: true });
+    assert.equal(guard.check(schema, { constructor: 1 }).ok, false);
+    assert.deepEqual(guard.check(JSON.parse('{"type": "object", "required": ["toString"]}'), {}), { ok: false, message: 'missing required argument "toString"' });
   });
 });

@@ -5,21 +5,16 @@ import { createAuthorizer } from '../../src/policy/authorizer';
 import { definitionOf } from '../../src/policy/fingerprint';
 import { HOST_PINS_KEY, HostPins } from '../../src/policy/hostPins';
 import { decide } from '../../src/policy/policy';
-import { RULE_STORE_KEYS, RuleStore, type KeyValueStore } from '../../src/policy/ruleStore';
+import { RULE_STORE_KEYS, RuleStore } from '../../src/policy/ruleStore';
 import { allowServerRule, allowToolRule, denyRule } from '../../src/policy/rules';
 import type { Answer, Rule } from '../../src/policy/types';
 import type { PendingToolCall } from '../../src/router/types';
+import { MemoryMemento } from '../fixtures/memoryStores';
 import { at, factory, FS, tool } from './policy.fixtures';
 
 const off = { autoAllowReadOnly: false };
 /** A workspace server that took the name of the user's `fs`. */
 const NAMESAKE = { name: 'fs', identity: 'workspace:fs' };
-
-class MemoryStore implements KeyValueStore {
-  readonly data = new Map<string, unknown>();
-  get<T>(key: string): T | undefined { return this.data.get(key) as T | undefined; }
-  async update(key: string, value: unknown): Promise<void> { this.data.set(key, JSON.parse(JSON.stringify(value))); }
-}
 
 const prototypeNames = () => Object.getOwnPropertyNames(Object.prototype).sort().join();
 
@@ -49,7 +44,7 @@ describe('policy: keyed by server identity', () => {
   });
 
   it('stored version 1 rules: allows are dropped with one note, denies kept for the name, the store rewritten', async () => {
-    const always = new MemoryStore();
+    const always = new MemoryMemento();
     const f = factory();
     const legacy = (r: Rule) => ({ ...r, target: { server: r.target.server, ...(r.target.tool ? { tool: r.target.tool } : {}) } });
     always.data.set(RULE_STORE_KEYS.always, {
@@ -69,7 +64,7 @@ describe('policy: keyed by server identity', () => {
   });
 
   it('host pins belong to an identity; pins stored by name only are checked, never trusted', async () => {
-    const kv = new MemoryStore();
+    const kv = new MemoryMemento();
     const pins = new HostPins(kv);
     pins.record(FS, tool('write'));
     assert.equal(pins.check(FS, tool('write')).kind, 'same');
@@ -144,7 +139,7 @@ describe('policy: names from servers are only names', () => {
 
   it('tools and servers named __proto__, constructor, … are pinned, stored, reloaded and matched, and pollute nothing', async () => {
     const before = prototypeNames();
-    const kv = new MemoryStore();
+    const kv = new MemoryMemento();
     const store = new RuleStore({ always: kv });
     const pins = new HostPins(kv);
     const f = factory();
