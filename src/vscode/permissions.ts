@@ -91,7 +91,7 @@ export class PermissionsFeature extends Disposable {
     const items: Item[] = rules.map((rule) => ({
       rule,
       label: `${rule.effect === 'allow' ? '$(check)' : '$(circle-slash)'} ${rule.target.tool ? `${rule.target.server} › ${rule.target.tool}` : `${rule.target.server} (all tools)`}`,
-      description: `${rule.effect} · ${SCOPE_LABEL[rule.scope]}`,
+      description: `${rule.effect} · ${SCOPE_LABEL[rule.scope]} · ${sourceLabel(rule)}`,
       detail: `since ${new Date(rule.createdAt).toLocaleString()}${rule.pins ? ` · pinned: ${Object.keys(rule.pins).sort().join(', ')}` : ''}`,
     }));
     const picked = await vscode.window.showQuickPick(items, {
@@ -116,6 +116,12 @@ export class PermissionsFeature extends Disposable {
 }
 
 const SCOPE_LABEL: Record<Rule['scope'], string> = { session: 'this session', workspace: 'this workspace', always: 'always' };
+
+/** Which server of that name a rule is for: the identity starts with its source (config/identity). */
+const sourceLabel = (rule: Rule): string => {
+  const source = rule.target.identity?.split(':')[0];
+  return source === 'user' ? 'your server' : source === 'workspace' ? 'workspace server' : 'any server of that name';
+};
 
 async function askInDialog(request: PermissionRequest): Promise<Answer | undefined> {
   const { title, detail } = describeRequest(request);
