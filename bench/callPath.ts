@@ -80,8 +80,10 @@ export function switchboard(server: Pick<EchoServer, 'label' | 'tool' | 'arg'>, 
       const tool = manager.catalog('bench')?.tools.find((t) => t.name === server.tool);
       if (!tool) throw new Error(`${server.label}: no ${server.tool} tool (${manager.state('bench')?.kind})`);
       const store = new RuleStore();
-      await store.upsert(allowToolRule('bench', tool, 'session'));
-      const authorize = createAuthorizer({ store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => manager.catalog('bench')?.tools ?? [] });
+      await store.upsert(allowToolRule({ name: 'bench', identity: manager.identity('bench')! }, tool, 'session'));
+      const authorize = createAuthorizer({
+        store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => manager.catalog('bench')?.tools ?? [], identity: (s) => manager.identity(s),
+      });
       router = new ToolRouter(managerBackend(manager), { authorize });
       if (!withAudit) return;
       // The audit log too, as in the extension: one line per call, written after it returns.

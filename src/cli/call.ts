@@ -51,6 +51,7 @@ export async function runCall(
       // The read-only shortcut is an editor setting; a pipeline gets the strict default.
       settings: () => DEFAULT_POLICY_SETTINGS,
       serverTools: (server) => session.manager.catalog(server)?.tools ?? [],
+      identity: (server) => session.manager.identity(server),
       prompt: opts.yes ? async () => 'allowOnce' : undefined,
       unattended: `Tool calls from the CLI need approval: run again with --yes to allow this call, or \`switchboard allow ${name}\` to allow it from now on.`,
     }),

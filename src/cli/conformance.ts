@@ -53,6 +53,7 @@ export async function runConformance(url: string | undefined, out: (line: string
       store: new RuleStore(),
       settings: () => DEFAULT_POLICY_SETTINGS,
       serverTools: (server) => manager.catalog(server)?.tools ?? [],
+      identity: (server) => manager.identity(server),
       prompt: async (call) => user.approveToolCall(call),
     }),
     onSchemaProblem: (_server, tool, m) => err(`warn: tool "${tool}": ${m}`),

@@ -26,7 +26,8 @@ rules and the audit log (audit.jsonl) live in the user data folder (SWITCHBOARD_
 const VALUED = ['config', 'scope'];
 
 function parseArgs(argv: string[]): { command?: string; flags: Record<string, string | boolean>; rest: string[] } {
-  const flags: Record<string, string | boolean> = {};
+  // No prototype: `--constructor` or `--__proto__` is an unknown flag, not Object's.
+  const flags = Object.create(null) as Record<string, string | boolean>;
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

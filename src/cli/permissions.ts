@@ -11,6 +11,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { escapeJsonControls } from '../common/terminalText';
+import type { ServerRef } from '../config/identity';
 import { AuditLog } from '../policy/audit';
 import { JsonFileStore } from '../policy/fileStore';
 import { allowServerRule, allowToolRule, denyRule } from '../policy/rules';
@@ -71,7 +72,7 @@ export async function runGrant(
     const policy = await openPolicy(session.configFile, err);
     const server = session.servers.find((s) => s.name === target);
     let rule: Rule | { error: string };
-    if (server && effect === 'deny') rule = denyRule({ server: server.name }, scope);
+    if (server && effect === 'deny') rule = denyRule({ server: server.name, identity: server.identity }, scope);
     else rule = await ruleFromServers(session, target, server?.name, effect, scope);
     if ('error' in rule) { err(rule.error); return 1; }
     await policy.store.upsert(rule);
@@ -90,11 +91,17 @@ async function ruleFromServers(
   if (server) {
     const state = session.manager.state(server);
     if (state?.kind !== 'running') return { error: `${server} is not running (${state?.kind ?? 'unknown'}); its tools cannot be pinned.` };
-    return allowServerRule(server, session.manager.catalog(server)?.tools ?? [], scope);
+    return allowServerRule(refOf(session, server), session.manager.catalog(server)?.tools ?? [], scope);
   }
   const found = session.manager.tools().find((t) => t.name === target);
   if (!found) return { error: `no running server offers a tool named "${target}" (see \`switchboard list\`)` };
-  return effect === 'allow' ? allowToolRule(found.server, found.tool, scope) : denyRule({ server: found.server, tool: found.tool.name }, scope);
+  const ref = refOf(session, found.server);
+  return effect === 'allow' ? allowToolRule(ref, found.tool, scope) : denyRule({ server: ref.name, identity: ref.identity, tool: found.tool.name }, scope);
+}
+
+/** A running server as rules know it (a running server is configured, so it has an identity). */
+function refOf(session: CliSession, server: string): ServerRef {
+  return { name: server, identity: session.manager.identity(server)! };
 }
 
 /** `permissions`: every rule the CLI would apply for this config, with the ids `revoke` takes. */

@@ -6,6 +6,7 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/t
 import { Disposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { createRedactor, redactCredentials, type Redactor } from '../common/redact';
 import { diffServers, type ServerDiff } from '../config/diff';
+import { serverIdentity } from '../config/identity';
 import type { ServerConfig, StdioServerConfig } from '../config/types';
 import type { CatalogCache } from './catalogCache';
 import type { HttpAuth } from './auth/types';
@@ -23,6 +24,11 @@ import type {
 export interface DesiredServer {
   name: string;
   sourceKind: ResolvedServer['sourceKind'];
+  /**
+   * What permissions are keyed by (config/identity.ts), from the definition as written; when
+   * absent, made from `config`.
+   */
+  identity?: string;
   config?: ServerConfig;
   /** Values in `config` that must never be written out: every line about the server is redacted with them. */
   secrets?: readonly string[];
@@ -117,7 +123,7 @@ export class McpClientManager extends Disposable implements IServerRegistry {
     if (autoStart === 'onFirstUse') {
       for (const conn of fresh) if (this.cachedCatalog(conn.name)) conn.waitForFirstUse();
     }
-    if (autoStart) await Promise.all(fresh.filter((conn) => !waitsToRun(conn.state)).map((conn) => conn.start()));
+    if (autoStart) await startApart(fresh.filter((conn) => !waitsToRun(conn.state)));
     return result;
   }
 
@@ -153,6 +159,13 @@ export class McpClientManager extends Disposable implements IServerRegistry {
   definition(server: string): ResolvedServer | undefined {
     const d = this._entries.get(server)?.desired;
     return d?.config ? { name: d.name, sourceKind: d.sourceKind, config: d.config, secrets: d.secrets } : undefined;
+  }
+
+  /** The identity rules and pins of the server by this name match, while it is configured. */
+  identity(server: string): string | undefined {
+    const d = this._entries.get(server)?.desired;
+    if (!d) return undefined;
+    return d.identity ?? (d.config ? serverIdentity(d.name, d.sourceKind, d.config) : undefined);
   }
 
   cachedCatalog(server: string): ServerCatalog | undefined {
@@ -299,6 +312,20 @@ export class McpClientManager extends Disposable implements IServerRegistry {
 /** A server with a configuration and nothing holding it back gets a connection. */
 function runs(desired: DesiredServer): desired is DesiredServer & { config: ServerConfig } {
   return !!desired.config && !desired.hold;
+}
+
+/**
+ * Starts every connection, one event-loop turn apart: spawning a process blocks the thread for
+ * its fork and exec, and a configuration with many servers would otherwise block it for all of
+ * them in one go.
+ */
+async function startApart(conns: readonly McpServerConnection[]): Promise<void> {
+  const starts: Promise<void>[] = [];
+  for (const [i, conn] of conns.entries()) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    starts.push(conn.start());
+  }
+  await Promise.all(starts);
 }
 
 /** `p`, or as soon as `signal` aborts, whichever comes first (the start itself goes on). */

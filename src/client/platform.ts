@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { setOwn } from '../common/objects';
 
 export interface BuildEnvOptions {
   /** The SDK's minimal default environment. */
@@ -39,7 +40,8 @@ export function buildServerEnv(o: BuildEnvOptions): Record<string, string> {
     if (existing !== undefined) delete env[existing];
     if (v === null) { keys.delete(norm(k)); return; }
     keys.set(norm(k), k);
-    env[k] = v;
+    // Names come from configs and env files, `__proto__` included.
+    setOwn(env, k, v);
   };
   const basePathKey = pathKeyOf(o.base, o.platform);
   const inherited = o.base[basePathKey] ?? '';

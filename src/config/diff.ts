@@ -31,7 +31,8 @@ export function canonicalJson(value: unknown): string {
 
 function sortKeys(_key: string, v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-  const sorted: Record<string, unknown> = {};
+  // Without a prototype, a key named `__proto__` is kept as data rather than dropped.
+  const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
   return sorted;
 }

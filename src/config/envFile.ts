@@ -5,6 +5,7 @@
  * is in the file is exactly what the server gets.
  */
 import { readFile } from 'node:fs/promises';
+import { setOwn } from '../common/objects';
 
 export interface EnvFileError {
   /** 1-based line the problem starts on. */
@@ -77,10 +78,10 @@ export function parseEnvFile(text: string): EnvFileResult {
         errors.push({ line: i, message: `unexpected text after the closing quote of ${key}` });
         continue;
       }
-      env[key] = quoted.value;
+      setOwn(env, key, quoted.value);
     } else {
       // An unquoted value ends at a ` #` comment; a `#` inside a word (`a#b`) is kept.
-      env[key] = raw.replace(/\s+#.*$/, '').trim();
+      setOwn(env, key, raw.replace(/\s+#.*$/, '').trim());
     }
   }
   return { env, errors };

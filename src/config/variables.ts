@@ -126,10 +126,11 @@ export interface VariableContext {
 }
 
 function lookupEnv(env: Record<string, string | undefined>, name: string): string {
-  if (env[name] !== undefined) return env[name];
+  // Own properties only: `${env:constructor}` must not find Object's.
+  if (Object.hasOwn(env, name) && env[name] !== undefined) return env[name];
   // Windows environment names are case-insensitive; `${env:Path}` must find `PATH`.
   if (process.platform === 'win32') {
-    const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
+    const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase() && env[k] !== undefined);
     if (key !== undefined) return env[key] ?? '';
   }
   // As in VS Code, an unset variable resolves to the empty string rather than failing.

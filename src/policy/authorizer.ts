@@ -22,6 +22,7 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { errorMessage } from '../common/async';
+import type { ServerRef } from '../config/identity';
 import type { AuthorizationOutcome, Authorizer, PendingToolCall } from '../router/types';
 import type { HostPins } from './hostPins';
 import { decide, isStaleAsk, mayBeDestructive } from './policy';
@@ -46,6 +47,11 @@ export type PermissionPrompt = (request: PermissionRequest, signal?: AbortSignal
 export interface AuthorizerOptions {
   store: RuleStore;
   settings: () => PolicySettings;
+  /**
+   * The identity of the server by this name now (config/identity.ts; the manager's `identity`):
+   * rules and pins match it, never the name alone. Undefined for a server that is not configured.
+   */
+  identity: (server: string) => string | undefined;
   /** Every tool the server lists now, pinned by "Always allow this server". */
   serverTools: (server: string) => readonly Tool[];
   /** Absent where nobody can be asked: an `ask` is then refused with `unattended` as the reason. */
@@ -76,15 +82,25 @@ function unattendedReason(call: PendingToolCall, decision: AskDecision): string 
 /** Origins whose calls VS Code's card approves: Copilot through the gateway, and @switchboard's card path. */
 const carded = (origin: PendingToolCall['origin']) => origin === 'gateway' || origin === 'chat';
 
+/** What a decision is made from, shared by the authorizer and previews of it. */
+export type PolicySource = Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins' | 'identity'>;
+
+/** The server a call goes to, as rules and pins know it, if it is configured. */
+export function serverRef(options: Pick<AuthorizerOptions, 'identity'>, server: string): ServerRef | undefined {
+  const identity = options.identity(server);
+  return identity === undefined ? undefined : { name: server, identity };
+}
+
 /**
  * The policy's decision for a call, with the definition VS Code's card last let through taken
  * into account (see hostPins.ts): an ask the card would settle becomes "changed since VS Code
  * let it run" when the tool changed since. The chat participant previews with it.
  */
-export function decideCall(options: Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins'>, call: Pick<PendingToolCall, 'server' | 'tool' | 'origin'>): Decision {
-  const decision = decide({ server: call.server, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
-  if (decision.kind !== 'ask' || isStaleAsk(decision) || !carded(call.origin)) return decision;
-  const pin = options.hostPins?.check(call.server, call.tool);
+export function decideCall(options: PolicySource, call: Pick<PendingToolCall, 'server' | 'tool' | 'origin'>): Decision {
+  const identity = options.identity(call.server);
+  const decision = decide({ server: call.server, identity, tool: call.tool, rules: options.store.rulesFor(call.server), settings: options.settings() });
+  if (decision.kind !== 'ask' || isStaleAsk(decision) || !carded(call.origin) || identity === undefined) return decision;
+  const pin = options.hostPins?.check({ name: call.server, identity }, call.tool);
   if (pin?.kind !== 'changed') return decision;
   return { kind: 'ask', reason: 'definitionChanged', changed: pin.changed, message: `"${call.tool.name}" changed since VS Code's approval last let it run.` };
 }
@@ -103,7 +119,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     if (decision.kind === 'allow') return { allowed: true, by: 'policy', rule: decision.rule?.id };
     if (decision.kind === 'deny') return { allowed: false, by: 'policy', reason: decision.message, rule: decision.rule.id };
     if (hostConfirmed(call, decision)) {
-      options.hostPins?.record(call.server, call.tool);
+      const ref = serverRef(options, call.server);
+      if (ref) options.hostPins?.record(ref, call.tool);
       return { allowed: true, by: 'host' };
     }
     if (!options.prompt) {
@@ -117,11 +134,19 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     const settled = settle(call, decision);
     if (settled || decision.kind !== 'ask') return settled!;
     if (signal?.aborted) return { allowed: false, by: 'user', reason: 'the call was cancelled before it was approved' };
+    // Taken before asking: a yes covers what the server was when the question was put, not what
+    // it turned into while the prompt was open.
+    const ref = serverRef(options, call.server);
+    const serverTools = [...options.serverTools(call.server)];
     const answer = await prompt({ call, decision }, signal);
     if (!answer || answer === 'deny') return { allowed: false, by: 'user', reason: DECLINED };
+    if (!ref || options.identity(call.server) !== ref.identity) {
+      // The server was reconfigured while the prompt was open: this call may go, nothing lasts.
+      return { allowed: true, by: 'user' };
+    }
     // The user saw this definition and said yes: VS Code's later approvals stand for it.
-    if (carded(call.origin)) options.hostPins?.record(call.server, call.tool);
-    const rule = ruleForAnswer(answer, { server: call.server, tool: call.tool, serverTools: options.serverTools(call.server) });
+    if (carded(call.origin)) options.hostPins?.record(ref, call.tool);
+    const rule = ruleForAnswer(answer, { server: ref, tool: call.tool, serverTools });
     if (rule) {
       // The memory copy changes at once; a failed save only means the rule will not outlive this run.
       await options.store.upsert(rule).catch((e: unknown) => options.onProblem?.(`Your answer was not saved: ${errorMessage(e)}`));

@@ -5,12 +5,14 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { describeDefinitionChange, matchesPin } from './fingerprint';
-import { ruleTargets } from './rules';
+import { ownPin, ruleTargets } from './rules';
 import type { Decision, DefinitionChange, PolicySettings, Rule } from './types';
 
 export interface PolicyInput {
   /** The server's config name. */
   server: string;
+  /** The server's identity (config/identity.ts); without one, no allow rule applies. */
+  identity: string | undefined;
   /** The tool as the server lists it now (raw name). */
   tool: Tool;
   /** Any rules; those for other servers and tools are ignored. */
@@ -46,7 +48,7 @@ type PinCheck =
   | { ok: false; reason: 'newTool' };
 
 function checkPin(rule: Rule, tool: Tool): PinCheck {
-  const pin = rule.pins?.[tool.name];
+  const pin = ownPin(rule.pins, tool.name);
   if (!pin) return { ok: false, reason: 'newTool' };
   if (matchesPin(pin, tool)) return { ok: true };
   return { ok: false, reason: 'definitionChanged', changed: describeDefinitionChange(pin.definition, tool) };
@@ -100,13 +102,14 @@ function askForStale(stale: Stale, toolName: string, server: string): Decision {
  */
 export function decide(input: PolicyInput): Decision {
   const { server, tool, settings } = input;
+  const ref = { name: server, identity: input.identity };
   // One pass, no copies: this runs before every call the router sends.
   let toolDeny: Rule | undefined;
   let serverDeny: Rule | undefined;
   const toolAllows: Rule[] = [];
   const serverAllows: Rule[] = [];
   for (const r of input.rules) {
-    if (!ruleTargets(r, server, tool.name)) continue;
+    if (!ruleTargets(r, ref, tool.name)) continue;
     const forTool = r.target.tool !== undefined;
     if (r.effect === 'deny') {
       if (forTool) toolDeny ??= r;

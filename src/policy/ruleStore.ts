@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { errorMessage } from '../common/async';
 import { Disposable, Emitter, type Event } from '../common/lifecycle';
-import { upsertRule } from './rules';
-import { RULE_SCOPES, type Rule, type RuleScope } from './types';
+import { pinsOf, upsertRule } from './rules';
+import { RULE_SCOPES, type PinnedDefinition, type Rule, type RuleScope } from './types';
 
 /** The part of a `vscode.Memento` the store needs; a JSON file implements it for the CLI. */
 export interface KeyValueStore {
@@ -23,7 +23,15 @@ export const RULE_STORE_KEYS = {
 
 type PersistedScope = keyof typeof RULE_STORE_KEYS;
 
-const STORE_VERSION = 1;
+/**
+ * Version 2 keys rules by server identity (config/identity.ts). Version 1 rules named only the
+ * server, so a workspace server named like a user server would inherit them: on load, version 1
+ * allow rules are dropped (with one note; the user is asked again) and version 1 deny rules are
+ * kept for every server of that name, which can only be stricter. The migrated list is written
+ * back at once, so the note is given once.
+ */
+const STORE_VERSION = 2;
+const LEGACY_VERSION = 1;
 const NO_RULES: readonly Rule[] = [];
 
 export const pinSchema = z.object({
@@ -35,12 +43,23 @@ export const pinSchema = z.object({
   }),
 });
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Tool name → pin, read through its entries into a record without a prototype: zod's own record
+ * would assign each key, and a tool named `__proto__` would be lost on the way (or worse).
+ */
+export const pinsSchema = z.preprocess(
+  (v) => (isRecord(v) ? Object.entries(v) : v),
+  z.array(z.tuple([z.string(), pinSchema])),
+).transform((entries) => pinsOf(entries as [string, PinnedDefinition][]));
+
 const ruleSchema = z.object({
   id: z.string().min(1),
-  target: z.object({ server: z.string().min(1), tool: z.string().min(1).optional() }),
+  target: z.object({ server: z.string().min(1), identity: z.string().min(1).optional(), tool: z.string().min(1).optional() }),
   effect: z.enum(['allow', 'deny']),
   scope: z.enum(['session', 'workspace', 'always']),
-  pins: z.record(z.string(), pinSchema).optional(),
+  pins: pinsSchema.optional(),
   createdAt: z.string().min(1),
 });
 
@@ -72,7 +91,11 @@ export class RuleStore extends Disposable {
     super();
     this._backing = { workspace: options.workspace, always: options.always };
     this._onProblem = options.onProblem ?? (() => undefined);
-    for (const scope of ['workspace', 'always'] as const) this._set(scope, this._load(scope));
+    for (const scope of ['workspace', 'always'] as const) {
+      const { rules, migrated } = this._load(scope);
+      this._set(scope, rules);
+      if (migrated) void this._persist(scope).catch(() => undefined);
+    }
   }
 
   /** Every rule, session first, then workspace, then always. */
@@ -157,21 +180,22 @@ export class RuleStore extends Disposable {
     return run;
   }
 
-  private _load(scope: PersistedScope): Rule[] {
+  private _load(scope: PersistedScope): { rules: Rule[]; migrated?: boolean } {
     const backing = this._backing[scope];
-    if (!backing) return [];
+    if (!backing) return { rules: [] };
     let raw: unknown;
     try {
       raw = backing.get<unknown>(RULE_STORE_KEYS[scope]);
     } catch (e) {
       this._onProblem(`Could not read ${scope} permission rules: ${errorMessage(e)}`);
-      return [];
+      return { rules: [] };
     }
-    if (raw === undefined) return [];
+    if (raw === undefined) return { rules: [] };
     const envelope = envelopeSchema.safeParse(raw);
-    if (!envelope.success || envelope.data.version !== STORE_VERSION) {
+    const version = envelope.data?.version;
+    if (!envelope.success || (version !== STORE_VERSION && version !== LEGACY_VERSION)) {
       this._onProblem(`Ignored stored ${scope} permission rules: unrecognized format.`);
-      return [];
+      return { rules: [] };
     }
     const rules: Rule[] = [];
     envelope.data.rules.forEach((entry, index) => {
@@ -184,6 +208,19 @@ export class RuleStore extends Disposable {
         rules.push(parsed.data as Rule);
       }
     });
-    return rules;
+    if (version === STORE_VERSION) return { rules };
+    return { rules: this._migrate(scope, rules), migrated: true };
+  }
+
+  /** Version 1 → 2, see STORE_VERSION. */
+  private _migrate(scope: PersistedScope, legacy: readonly Rule[]): Rule[] {
+    // Version 1 targets never carried an identity, so the denies kept hold for the name.
+    const denies = legacy.filter((r) => r.effect === 'deny');
+    const dropped = legacy.length - denies.length;
+    if (dropped) {
+      this._onProblem(`Permission rules now belong to a server's identity (its name, where it is configured and what it runs), `
+        + `not to its name alone: ${dropped} earlier ${scope} allow rule${dropped > 1 ? 's were' : ' was'} removed, and those tools ask again.`);
+    }
+    return denies;
   }
 }

@@ -17,7 +17,14 @@ export const RULE_SCOPES: readonly RuleScope[] = ['session', 'workspace', 'alway
 
 /** What a rule applies to. Names are the server's config name and the server's own tool name. */
 export interface RuleTarget {
+  /** The config name, shown to people; matching goes by `identity`. */
   server: string;
+  /**
+   * The server's identity (config/identity.ts): name, source and launch definition. An allow rule
+   * without one covers nothing; a deny rule without one (from before identities) holds for every
+   * server of that name, which can only be stricter.
+   */
+  identity?: string;
   /** The raw tool name as the server lists it (not namespaced); absent = the whole server. */
   tool?: string;
 }
@@ -39,7 +46,10 @@ export interface PinnedDefinition {
   definition: ToolDefinition;
 }
 
-/** Raw tool name → the definition pinned for it. */
+/**
+ * Raw tool name → the definition pinned for it. Names come from servers, so these records have no
+ * prototype (see `pinsOf`) and are read with `ownPin`.
+ */
 export type PinnedTools = Record<string, PinnedDefinition>;
 
 /**

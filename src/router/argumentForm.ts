@@ -97,7 +97,7 @@ export function initialText(field: FormField): string {
 export function jsonSkeleton(schema: unknown): string {
   const fields = formFields(schema) ?? [];
   const placeholder: Record<FieldKind, unknown> = { string: '', number: 0, integer: 0, boolean: false, enum: null, json: null };
-  const obj: Record<string, unknown> = {};
-  for (const f of fields.filter((x) => x.required)) obj[f.name] = f.default ?? (f.kind === 'enum' ? f.values?.[0] : placeholder[f.kind]);
+  // fromEntries: property names come from the server, and `__proto__` must stay a property.
+  const obj = Object.fromEntries(fields.filter((x) => x.required).map((f) => [f.name, f.default ?? (f.kind === 'enum' ? f.values?.[0] : placeholder[f.kind])]));
   return JSON.stringify(obj, null, 2);
 }

@@ -166,7 +166,8 @@ function newAjv(dialect: Dialect, regExp: RegExpEngine): Ajv {
   // strict: false — servers use annotations and keywords Ajv does not know; they are not errors.
   // validateSchema: false — a schema is compiled as far as Ajv can; whatever it cannot compile is
   // reported by `check`, and a meta-schema lint would only refuse more tools.
-  const opts = { strict: false, allErrors: true, validateSchema: false, code: { regExp } };
+  // ownProperties — a property named `constructor` or `toString` is absent from `{}`, not Object's.
+  const opts = { strict: false, allErrors: true, validateSchema: false, ownProperties: true, code: { regExp } };
   const ajv = dialect === 'draft-07' ? new Ajv(opts) : dialect === '2019-09' ? new Ajv2019(opts) : new Ajv2020(opts);
   addFormats(ajv);
   return ajv;

@@ -34,9 +34,13 @@ import { resultText, toToolResult } from './toolResults';
 import { gatewayDefinitionId } from './gatewayFeature';
 import { matchHostTools } from '../gateway/hostNames';
 import type { ToolAccess } from './toolAccess';
+import { alwaysAllowChangedMessage, type ApprovedTool } from '../policy/alwaysAllow';
 
 export const PARTICIPANT_ID = 'switchboard.chat';
-/** Run by the "Always Allow …" button a response ends with, with the namespaced tool name. */
+/**
+ * Run by the "Always Allow …" button a response ends with, with the namespaced tool name and the
+ * definition VS Code's card let run (see `PermissionsFeature.approved`): the rule pins that one.
+ */
 export const ALLOW_ALWAYS_COMMAND = 'switchboard.allowToolAlways';
 /** A model that keeps calling tools is stopped here, with a note, rather than looping forever. */
 const MAX_ROUNDS = 10;
@@ -69,7 +73,7 @@ export class ChatFeature extends Disposable {
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, private readonly _access: () => Promise<ToolAccess>) {
     super();
     this._extensionId = context.extension.id;
-    this._register(vscode.commands.registerCommand(ALLOW_ALWAYS_COMMAND, (name: string) => this._allowAlways(name)));
+    this._register(vscode.commands.registerCommand(ALLOW_ALWAYS_COMMAND, (name: string, approved?: ApprovedTool) => this._allowAlways(name, approved)));
     const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, (request, chatContext, stream, token) => this._handle(request, chatContext, stream, token));
     participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'switchboard.svg');
     this._register(participant);
@@ -77,9 +81,9 @@ export class ChatFeature extends Disposable {
 
   private async _handle(request: vscode.ChatRequest, chatContext: vscode.ChatContext, stream: vscode.ChatResponseStream, token: vscode.CancellationToken): Promise<vscode.ChatResult> {
     const record: ChatRequestRecord = { prompt: request.prompt, offered: 0, omitted: [], calls: [], text: '', notes: [], alwaysAllowOffered: [] };
-    // The calls VS Code's card let through (the gateway sees them settled by the host): they get
-    // an "Always Allow" button, so the next call needs no card.
-    const carded = new Set<string>();
+    // The calls VS Code's card let through (the gateway sees them settled by the host), with the
+    // definition each ran with: they get an "Always Allow" button, so the next call needs no card.
+    const carded = new Map<string, ApprovedTool>();
     const sentToEditor = new Set<string>();
     let sub: IDisposable | undefined;
     try {
@@ -91,7 +95,9 @@ export class ChatFeature extends Disposable {
       }
       const access = await this._access();
       sub = access.router.onDidCall((r) => {
-        if (r.origin === 'gateway' && r.authorization?.allowed && r.authorization.by === 'host' && r.outcome === 'ok' && sentToEditor.has(r.name)) carded.add(r.name);
+        if (r.origin !== 'gateway' || !r.authorization?.allowed || r.authorization.by !== 'host' || r.outcome !== 'ok' || !sentToEditor.has(r.name)) return;
+        const approved = access.permissions.approved(r.name);
+        if (approved) carded.set(r.name, approved);
       });
       const preferred = vscode.workspace.getConfiguration('switchboard').get<string[]>('chat.servers') ?? [];
       const selection = selectTools(all, request.prompt, { preferredServers: preferred });
@@ -99,8 +105,8 @@ export class ChatFeature extends Disposable {
       record.omitted = selection.omitted;
       if (selection.omitted.length) stream.markdown(omittedNote(selection, all.length));
       await this._loop(access, request, chatContext, stream, token, selection.tools, record, sentToEditor);
-      for (const name of carded) {
-        stream.button({ command: ALLOW_ALWAYS_COMMAND, arguments: [name], title: `Always Allow ${name}` });
+      for (const [name, approved] of carded) {
+        stream.button({ command: ALLOW_ALWAYS_COMMAND, arguments: [name, approved], title: `Always Allow ${name}` });
         record.alwaysAllowOffered.push(name);
       }
       return { metadata: { calls: record.calls.length } };
@@ -198,14 +204,19 @@ export class ChatFeature extends Disposable {
     return editorName ? { via: 'editor', editorName } : { via: 'router' };
   }
 
-  private async _allowAlways(name: string): Promise<void> {
-    const { router, permissions } = await this._access();
-    const target = router.resolve(name);
-    if (!target) {
-      void vscode.window.showWarningMessage(`"${name}" is not offered by any running MCP server now, so it was not allowed.`);
+  private async _allowAlways(name: string, approved: ApprovedTool | undefined): Promise<void> {
+    if (!approved) {
+      // A button without the approved definition could only pin what the server lists now.
+      void vscode.window.showWarningMessage(`"${name}" was not allowed: this button does not say which version of the tool you approved. Allow it when it next asks.`);
       return;
     }
-    await permissions.allowAlways(target.server, target.tool);
+    const { router, permissions } = await this._access();
+    const current = router.resolve(name);
+    const changed = await permissions.allowApproved(approved, current?.server === approved.server.name ? current.tool : undefined);
+    if (changed.length) {
+      void vscode.window.showWarningMessage(alwaysAllowChangedMessage(name, changed), { modal: false });
+      return;
+    }
     vscode.window.setStatusBarMessage(`${name} is always allowed now (until its definition changes); Manage Tool Permissions revokes it`, 6000);
   }
 

@@ -20,7 +20,8 @@ export class EditorClientFeatures implements ClientFeatures {
   };
   private _sampling?: SamplingFeature;
 
-  constructor(private readonly _logs: ServerLogs) {}
+  /** `identity` is the manager's, for the consent sampling keeps per server identity. */
+  constructor(private readonly _logs: ServerLogs, private readonly _identity: (server: string) => string | undefined) {}
 
   elicit(server: string, params: ElicitParams, signal: AbortSignal) {
     this._logs.logFor(server).info(`elicitation request (${params.mode ?? 'form'}): ${params.message}`);
@@ -30,7 +31,7 @@ export class EditorClientFeatures implements ClientFeatures {
   async sample(server: string, params: SamplingParams, signal: AbortSignal) {
     // Loaded with the first request: it answers with the SDK's errors, and the SDK is only loaded once a server runs.
     const { SamplingFeature } = await import('./sampling');
-    this._sampling ??= new SamplingFeature(this._logs);
+    this._sampling ??= new SamplingFeature(this._logs, this._identity);
     return this._sampling.sample(server, params, signal);
   }
 

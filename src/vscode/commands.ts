@@ -114,7 +114,8 @@ async function renderPrompt(manager: McpClientManager, node: Extract<TreeNode, {
     void vscode.window.showErrorMessage(started.running ? `MCP server "${node.server}" is not running.` : started.message);
     return undefined;
   }
-  const args: Record<string, string> = {};
+  // Collected as entries: argument names come from the server, and `__proto__` must stay one.
+  const entries: [string, string][] = [];
   for (const a of node.prompt.arguments ?? []) {
     const value = await vscode.window.showInputBox({
       title: `Prompt "${node.prompt.name}": ${a.name}${a.required ? '' : ' (optional)'}`,
@@ -123,8 +124,9 @@ async function renderPrompt(manager: McpClientManager, node: Extract<TreeNode, {
       validateInput: (v) => (a.required && !v ? `${a.name} is required` : undefined),
     });
     if (value === undefined) return undefined;
-    if (value !== '') args[a.name] = value;
+    if (value !== '') entries.push([a.name, value]);
   }
+  const args = Object.fromEntries(entries);
   try {
     const result = await conn.client.getPrompt({ name: node.prompt.name, arguments: args }, conn.requestOptions());
     const body = result.messages.map((m) => {

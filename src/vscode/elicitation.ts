@@ -49,14 +49,15 @@ async function askForm(server: string, params: Exclude<ElicitParams, { mode: 'ur
   ], { title: heading, placeHolder: 'Respond or decline (Escape cancels)', ignoreFocusOut: true }, token);
   if (!first) return CANCEL;
   if (first.answer === 'decline') return { action: 'decline' };
-  const content: Record<string, string | number | boolean | string[]> = {};
+  // Collected as entries: field names come from the server, and `__proto__` must stay a field.
+  const content: [string, string | number | boolean | string[]][] = [];
   for (const [i, field] of fields.entries()) {
     const title = `${heading} (${i + 1}/${fields.length})`;
     const answer = await askField(field, title, token);
     if (answer === CANCELLED) return CANCEL;
-    if (answer !== undefined) content[field.name] = answer as string | number | boolean | string[];
+    if (answer !== undefined) content.push([field.name, answer as string | number | boolean | string[]]);
   }
-  return { action: 'accept', content };
+  return { action: 'accept', content: Object.fromEntries(content) };
 }
 
 const CANCELLED = Symbol('cancelled');

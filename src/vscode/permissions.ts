@@ -8,12 +8,12 @@ import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import { Disposable } from '../common/lifecycle';
 import { AuditLog, auditEntryFromCall } from '../policy/audit';
-import { createAuthorizer, decideCall, type AuthorizerOptions, type PermissionRequest } from '../policy/authorizer';
+import { createAuthorizer, decideCall, type PermissionRequest, type PolicySource } from '../policy/authorizer';
 import { HostPins } from '../policy/hostPins';
 import { answersFor, describeRequest } from '../policy/promptText';
 import { RuleStore } from '../policy/ruleStore';
-import { allowToolRule } from '../policy/rules';
-import type { Answer, Decision, Rule } from '../policy/types';
+import { alwaysAllowApproved, ApprovedCalls, type ApprovedTool } from '../policy/alwaysAllow';
+import type { Answer, Decision, DefinitionChange, Rule } from '../policy/types';
 import type { Authorizer, CallRecord } from '../router/types';
 import { policySettings, SETTING_AUTO_ALLOW_READ_ONLY } from './policySettings';
 
@@ -24,7 +24,9 @@ export class PermissionsFeature extends Disposable {
   /** The definitions VS Code's card let through (see policy/hostPins). */
   readonly hostPins: HostPins;
   /** What the policy decides from, shared by the authorizer and `decide`. */
-  private readonly _policy: Pick<AuthorizerOptions, 'store' | 'settings' | 'hostPins'>;
+  private readonly _policy: PolicySource;
+  /** The definitions VS Code's card let run, for the "Always Allow" button after a call. */
+  private readonly _approved = new ApprovedCalls((server) => this._manager.identity(server));
 
   constructor(context: vscode.ExtensionContext, private readonly _manager: McpClientManager, log: (message: string) => void) {
     super();
@@ -41,8 +43,8 @@ export class PermissionsFeature extends Disposable {
     this._register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTING_AUTO_ALLOW_READ_ONLY)) settings = policySettings();
     }));
-    this._policy = { store: this.store, settings: () => settings, hostPins: this.hostPins };
-    this.authorize = createAuthorizer({
+    this._policy = { store: this.store, settings: () => settings, hostPins: this.hostPins, identity: (server) => this._manager.identity(server) };
+    const authorize = createAuthorizer({
       ...this._policy,
       serverTools: (server) => this._manager.catalog(server)?.tools ?? [],
       // Running a tool by hand is the person's own yes, given when they filled in the form; a tool
@@ -50,6 +52,12 @@ export class PermissionsFeature extends Disposable {
       prompt: (request) => (request.call.origin === 'manual' && request.decision.reason === 'noRule' ? Promise.resolve('allowOnce') : askInDialog(request)),
       onProblem: log,
     });
+    this.authorize = this._approved.wrap(authorize);
+  }
+
+  /** The definition VS Code's card last let run for `name`, for the "Always Allow" button that follows the call. */
+  approved(name: string): ApprovedTool | undefined {
+    return this._approved.get(name);
   }
 
   /** What the policy says about a call before anyone is asked; the chat participant picks its prompt by it. */
@@ -57,9 +65,15 @@ export class PermissionsFeature extends Disposable {
     return decideCall(this._policy, { server, tool, origin: 'chat' });
   }
 
-  /** "Always allow" for one tool, pinned to the definition it has now. */
-  async allowAlways(server: string, tool: Tool): Promise<void> {
-    await this.store.upsert(allowToolRule(server, tool, 'always'));
+  /**
+   * "Always allow" for a tool that VS Code's card let run: pinned to the definition that was
+   * approved then, whatever the server lists now. If the tool changed since, the rule does not
+   * cover it (the next call asks, showing what changed) and the changes are returned.
+   */
+  async allowApproved(approved: ApprovedTool, current: Tool | undefined): Promise<DefinitionChange[]> {
+    const { rule, changed } = alwaysAllowApproved(approved, current);
+    await this.store.upsert(rule);
+    return changed;
   }
 
   record(call: CallRecord): void {
@@ -77,7 +91,7 @@ export class PermissionsFeature extends Disposable {
     const items: Item[] = rules.map((rule) => ({
       rule,
       label: `${rule.effect === 'allow' ? '$(check)' : '$(circle-slash)'} ${rule.target.tool ? `${rule.target.server} › ${rule.target.tool}` : `${rule.target.server} (all tools)`}`,
-      description: `${rule.effect} · ${SCOPE_LABEL[rule.scope]}`,
+      description: `${rule.effect} · ${SCOPE_LABEL[rule.scope]} · ${sourceLabel(rule)}`,
       detail: `since ${new Date(rule.createdAt).toLocaleString()}${rule.pins ? ` · pinned: ${Object.keys(rule.pins).sort().join(', ')}` : ''}`,
     }));
     const picked = await vscode.window.showQuickPick(items, {
@@ -102,6 +116,12 @@ export class PermissionsFeature extends Disposable {
 }
 
 const SCOPE_LABEL: Record<Rule['scope'], string> = { session: 'this session', workspace: 'this workspace', always: 'always' };
+
+/** Which server of that name a rule is for: the identity starts with its source (config/identity). */
+const sourceLabel = (rule: Rule): string => {
+  const source = rule.target.identity?.split(':')[0];
+  return source === 'user' ? 'your server' : source === 'workspace' ? 'workspace server' : 'any server of that name';
+};
 
 async function askInDialog(request: PermissionRequest): Promise<Answer | undefined> {
   const { title, detail } = describeRequest(request);

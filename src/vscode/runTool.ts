@@ -48,13 +48,14 @@ export async function collectArguments(tool: Tool, check: (args: unknown) => str
     });
     return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
   }
-  const args: Record<string, unknown> = {};
+  // Collected as entries: field names come from the server, and `__proto__` must stay a field.
+  const args: [string, unknown][] = [];
   for (const [i, field] of fields.entries()) {
     const value = await askField(tool, field, i + 1, fields.length);
     if (value === CANCELLED) return undefined;
-    if (value !== undefined) args[field.name] = value;
+    if (value !== undefined) args.push([field.name, value]);
   }
-  return args;
+  return Object.fromEntries(args);
 }
 
 /** A markdown document with the call and its whole result (nothing cut, unlike what a model gets). */

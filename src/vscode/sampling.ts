@@ -1,24 +1,25 @@
 /**
  * A server's `sampling/createMessage`, answered by a VS Code language model, and only for servers
  * the user agreed to lend one. The agreement and the model chosen for each server live in the
- * user setting `switchboard.sampling` (application scope: a workspace cannot grant it). The
+ * user setting `switchboard.sampling` (application scope: a workspace cannot grant it), each for
+ * one server identity (policy/samplingConsent). The
  * first request from a server asks (Allow / Deny, remembered either way) and, when several
  * models are available, which one. Every request and its answer's size go to the server's output.
  */
 import * as vscode from 'vscode';
 import { McpError, type CreateMessageResult } from '@modelcontextprotocol/sdk/types.js';
 import type { SamplingParams } from '../client/clientFeatures';
+import { consentFor, withConsent, type SamplingConsent } from '../policy/samplingConsent';
 import type { ServerLogs } from './logs';
 
 export const SETTING_SAMPLING = 'sampling';
-
-interface ServerSampling { allowed?: boolean; model?: string }
 
 /** The spec's code for a sampling request the user refused. */
 const USER_REJECTED = -1;
 
 export class SamplingFeature {
-  constructor(private readonly _logs: ServerLogs) {}
+  /** `identity` is the manager's: who the server by this name is now (config/identity). */
+  constructor(private readonly _logs: ServerLogs, private readonly _identity: (server: string) => string | undefined) {}
 
   async sample(server: string, params: SamplingParams, signal: AbortSignal): Promise<CreateMessageResult> {
     const log = this._logs.logFor(server);
@@ -44,11 +45,14 @@ export class SamplingFeature {
   }
 
   private async _modelFor(server: string): Promise<vscode.LanguageModelChat> {
+    const identity = this._identity(server);
+    if (identity === undefined) throw new McpError(USER_REJECTED, 'the server is no longer configured');
+    const ref = { name: server, identity };
     const config = vscode.workspace.getConfiguration('switchboard');
-    const all = config.get<Record<string, ServerSampling>>(SETTING_SAMPLING) ?? {};
-    let entry = all[server] ?? {};
-    const save = (next: ServerSampling) =>
-      config.update(SETTING_SAMPLING, { ...config.get<Record<string, ServerSampling>>(SETTING_SAMPLING), [server]: next }, vscode.ConfigurationTarget.Global);
+    // The user's own value only: a workspace cannot lend a model to a server.
+    const userValue = () => config.inspect(SETTING_SAMPLING)?.globalValue;
+    let entry = consentFor(userValue(), ref);
+    const save = (next: SamplingConsent) => config.update(SETTING_SAMPLING, withConsent(userValue(), ref, next), vscode.ConfigurationTarget.Global);
     if (entry.allowed === undefined) {
       const choice = await vscode.window.showInformationMessage(
         `MCP server "${server}" wants to use a language model (sampling).`,

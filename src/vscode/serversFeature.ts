@@ -20,7 +20,8 @@ import type { ServerCatalog } from '../client/types';
 import type { TreeNode } from '../views/serverTreeItems';
 import { ConfigDiagnostics, toRange } from './configDiagnostics';
 import { ConfigWatcher, SETTING_AUTO_START } from './configWatcher';
-import { InputStore } from './inputs';
+import type { InputStore } from '../config/inputs';
+import { editorInputStore } from './inputs';
 import type { ServerLogs } from './logs';
 import { EditorClientFeatures } from './clientFeatures';
 import { OAuthFeature } from './oauthFeature';
@@ -51,7 +52,7 @@ export class ServersFeature extends Disposable {
 
   constructor(context: vscode.ExtensionContext, private readonly _logs: ServerLogs) {
     super();
-    this._inputs = new InputStore(context.secrets, context.workspaceState);
+    this._inputs = editorInputStore(context.secrets, context.workspaceState);
     this.oauth = this._register(new OAuthFeature(context.secrets));
     const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
     // Registered before the manager, so it is disposed after it: the last catalogs still get written.
@@ -66,7 +67,7 @@ export class ServersFeature extends Disposable {
       prepareEnv: createEnvPreparer(),
       jsonSchemaValidator: () => this.schemaGuard(),
       oauth: this.oauth.sessionFor,
-      features: new EditorClientFeatures(_logs),
+      features: new EditorClientFeatures(_logs, (server) => this.manager.identity(server)),
     }));
     _logs.redactWith((server) => this.manager.redactor(server));
     // Applied once the manager has the servers, before they have started.
@@ -165,7 +166,7 @@ export class ServersFeature extends Disposable {
         workspaceFolder: config.source.workspaceFolder,
         userHome: os.homedir(),
         env: process.env,
-        resolveInput: (id) => this._inputs.resolve(id, config.inputs, def.name),
+        resolveInput: (id) => this._inputs.resolve(id, config, def.name),
       }),
     });
     warnings.forEach((w) => this._logs.main.warn(w));

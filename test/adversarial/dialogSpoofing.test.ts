@@ -29,6 +29,7 @@ describe('adversarial: permission dialog spoofing', function () {
         store: new RuleStore(),
         settings: () => DEFAULT_POLICY_SETTINGS,
         serverTools: (server) => manager.catalog(server)?.tools ?? [],
+        identity: (server) => manager.identity(server),
         // A careful user: allows the well-behaved server's tool, refuses a file upload.
         prompt: async (request) => {
           const text = describeRequest(request);

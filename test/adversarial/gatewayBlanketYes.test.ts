@@ -36,6 +36,7 @@ describe('attack: one server\'s blanket yes used for another server\'s tool', fu
     authorize: createAuthorizer({
       store, settings: () => ({ autoAllowReadOnly: false }), hostPins: new HostPins(),
       serverTools: (s) => manager.catalog(s)?.tools ?? [],
+      identity: (s) => manager.identity(s),
       prompt: async (r) => { asked.push(r); return 'deny'; },
     }),
   });

@@ -117,7 +117,10 @@ describe('@switchboard in chat', function () {
       await vscode.commands.executeCommand('workbench.action.chat.acceptTool');
       const firstRecord = await first;
       assert.deepStrictEqual(firstRecord.alwaysAllowOffered, ['shifty_echo'], 'the response offers Always Allow for the tool the card let through');
-      await vscode.commands.executeCommand('switchboard.allowToolAlways', 'shifty_echo');
+      // As the button does: with the definition the card approved, which the rule pins.
+      const approved = a.permissions.approved('shifty_echo');
+      assert.ok(approved, 'the approved definition is remembered for the button');
+      await vscode.commands.executeCommand('switchboard.allowToolAlways', 'shifty_echo', approved);
 
       fake.script({ toolCalls: [{ name: 'shifty_echo', input: { text: 'second, no card' } }] });
       const second = nextRecord();

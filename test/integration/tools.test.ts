@@ -12,6 +12,7 @@ describe('tool calls through the policy', function () {
   this.timeout(90_000);
   let a: ToolsApi;
   const tool = (name: string) => a.manager.catalog('echo')!.tools.find((t) => t.name === name)!;
+  const echoRef = () => ({ name: 'echo', identity: a.manager.identity('echo')! });
 
   before(async () => {
     a = await toolsApi();
@@ -35,7 +36,7 @@ describe('tool calls through the policy', function () {
   });
 
   it('an allow rule runs a chat call without asking; a deny rule refuses it before the server sees it', async () => {
-    const allow = await a.permissions.store.upsert(allowToolRule('echo', tool('echo'), 'session'));
+    const allow = await a.permissions.store.upsert(allowToolRule(echoRef(), tool('echo'), 'session'));
     const ok = await a.router.call('echo_echo', { text: 'allowed by rule' }, { origin: 'chat' });
     assert.strictEqual(ok.kind, 'ok');
     assert.deepStrictEqual((await auditLines(a)).at(-1)!.rule, allow.id);
@@ -49,7 +50,7 @@ describe('tool calls through the policy', function () {
   });
 
   it('workspace and always rules are accepted (an open folder backs workspace rules)', async () => {
-    await a.permissions.store.upsert(allowToolRule('echo', tool('add'), 'always'));
+    await a.permissions.store.upsert(allowToolRule(echoRef(), tool('add'), 'always'));
     await a.permissions.store.upsert(denyRule({ server: 'echo', tool: 'fail' }, 'workspace'));
     const scopes = a.permissions.store.list().map((r) => `${r.scope}:${r.target.tool}`).sort();
     assert.deepStrictEqual(scopes, ['always:add', 'workspace:fail']);

@@ -39,9 +39,29 @@ describe('buildDesiredServers', () => {
       resolve: async (def) => { asked.push(def.name); return { config: def.config }; },
     });
     assert.deepEqual(servers.find((s) => s.name === 'off')?.hold, { kind: 'stopped', reason: 'disabled' });
-    assert.deepEqual(servers.find((s) => s.name === 'shared')?.hold, { kind: 'stopped', reason: 'untrusted' });
     assert.deepEqual(servers.find((s) => s.name === 'needs')?.hold, { kind: 'stopped', reason: 'untrusted' });
-    assert.deepEqual(asked, ['mine'], 'only the user server is resolved');
+    assert.deepEqual(asked, ['shared', 'mine'], 'only the user servers are resolved');
+  });
+
+  it('untrusted, a workspace entry never replaces a user server of the same name', async () => {
+    const { servers, warnings } = await buildDesiredServers([user, workspace], { trusted: false, resolve: resolveAll });
+    const shared = servers.filter((s) => s.name === 'shared');
+    assert.equal(shared.length, 1);
+    assert.equal(shared[0].sourceKind, 'user');
+    assert.equal(shared[0].hold, undefined, 'the user server runs');
+    assert.equal((shared[0].config as { command: string }).command, 'user-cmd');
+    assert.match(warnings.join('\n'), /"shared" from \/ws\/.vscode\/switchboard.json is not started \(the workspace is not trusted\); your user server "shared" runs instead/);
+  });
+
+  it('gives every server an identity of its name, source and launch, so namesakes never share one', async () => {
+    const trusted = await buildDesiredServers([user, workspace], { trusted: true, resolve: resolveAll });
+    const untrusted = await buildDesiredServers([user, workspace], { trusted: false, resolve: resolveAll });
+    const ws = trusted.servers.find((s) => s.name === 'shared')!;
+    const us = untrusted.servers.find((s) => s.name === 'shared')!;
+    assert.match(ws.identity!, /^workspace:[0-9a-f]{32}$/);
+    assert.match(us.identity!, /^user:[0-9a-f]{32}$/);
+    assert.notEqual(ws.identity!.slice(ws.identity!.indexOf(':')), us.identity!.slice(us.identity!.indexOf(':')));
+    assert.equal(trusted.servers.find((s) => s.name === 'mine')!.identity, untrusted.servers.find((s) => s.name === 'mine')!.identity, 'stable');
   });
 
   it('holds a server whose variables cannot be resolved', async () => {

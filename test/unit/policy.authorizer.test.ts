@@ -6,7 +6,7 @@ import { allowToolRule, denyRule } from '../../src/policy/rules';
 import { RuleStore } from '../../src/policy/ruleStore';
 import type { Answer } from '../../src/policy/types';
 import type { CallOrigin, PendingToolCall } from '../../src/router/types';
-import { factory, tool } from './policy.fixtures';
+import { factory, FS, identityOf, tool } from './policy.fixtures';
 
 const call = (t: Tool, origin: CallOrigin = 'chat', server = 'fs'): PendingToolCall =>
   ({ name: `${server}_${t.name}`, server, tool: t, args: { path: 'a' }, origin });
@@ -19,7 +19,7 @@ describe('policy/authorizer', () => {
   const tools = [tool('read', { readOnlyHint: true }), tool('write'), tool('rm', { destructiveHint: true })];
   let hostPins: HostPins;
   const authorize = (prompt = true) => createAuthorizer({
-    store, settings: () => ({ autoAllowReadOnly: readOnly }), serverTools: () => tools, hostPins,
+    store, settings: () => ({ autoAllowReadOnly: readOnly }), serverTools: () => tools, hostPins, identity: identityOf,
     prompt: prompt ? async (r) => { asked.push(r); return answer; } : undefined,
     unattended: 'Run with --yes.',
   });
@@ -52,7 +52,7 @@ describe('policy/authorizer', () => {
     answer = 'allowServerAlways';
     await authorize()(call(tools[1]));
     const [rule] = store.list();
-    assert.deepEqual(rule.target, { server: 'fs' });
+    assert.deepEqual(rule.target, { server: 'fs', identity: FS.identity });
     assert.deepEqual(await authorize()(call(tools[0])), { allowed: true, by: 'policy', rule: rule.id });
     answer = undefined;
     const rm = await authorize()(call(tools[2]));
@@ -131,9 +131,9 @@ describe('policy/authorizer', () => {
       assert.equal(asked.length, 1);
       // The chat participant previews the same way, so it can say what changed before asking.
       const settings = () => ({ autoAllowReadOnly: false });
-      assert.equal(decideCall({ store, settings, hostPins }, { server: 'fs', tool: safe, origin: 'chat' }).kind, 'ask');
-      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: safe, origin: 'chat' }) as { reason: string }).reason, 'definitionChanged');
-      assert.equal((decideCall({ store, settings, hostPins }, { server: 'fs', tool: safe, origin: 'manual' }) as { reason: string }).reason, 'noRule', 'a manual run never went through a card');
+      assert.equal(decideCall({ store, settings, hostPins, identity: identityOf }, { server: 'fs', tool: safe, origin: 'chat' }).kind, 'ask');
+      assert.equal((decideCall({ store, settings, hostPins, identity: identityOf }, { server: 'fs', tool: safe, origin: 'chat' }) as { reason: string }).reason, 'definitionChanged');
+      assert.equal((decideCall({ store, settings, hostPins, identity: identityOf }, { server: 'fs', tool: safe, origin: 'manual' }) as { reason: string }).reason, 'noRule', 'a manual run never went through a card');
     });
 
     it('a declined change stays unpinned, so the next call asks again; deny rules still win over pins', async () => {
@@ -151,20 +151,20 @@ describe('policy/authorizer', () => {
       const data = new Map<string, unknown>();
       const kv = { get: <T>(k: string) => data.get(k) as T, update: async (k: string, v: unknown) => { data.set(k, v); } };
       const first = new HostPins(kv);
-      first.record('fs', tools[1]);
+      first.record(FS, tools[1]);
       await first.flush();
       const again = new HostPins(kv);
-      assert.equal(again.check('fs', tools[1]).kind, 'same');
-      assert.equal(again.check('fs', tool('write', undefined, { description: 'other' })).kind, 'changed');
-      assert.equal(again.check('fs', tools[0]).kind, 'unpinned');
+      assert.equal(again.check(FS, tools[1]).kind, 'same');
+      assert.equal(again.check(FS, tool('write', undefined, { description: 'other' })).kind, 'changed');
+      assert.equal(again.check(FS, tools[0]).kind, 'unpinned');
       data.set(HOST_PINS_KEY, { version: 1, pins: { fs: { write: { hash: 'nope' } } } });
       const problems: string[] = [];
-      assert.equal(new HostPins(kv, (m) => problems.push(m)).check('fs', tools[1]).kind, 'unpinned');
+      assert.equal(new HostPins(kv, (m) => problems.push(m)).check(FS, tools[1]).kind, 'unpinned');
       assert.match(problems[0], /unrecognized format/);
     });
 
     it('a tool whose definition changed since it was allowed is asked about by us, with what changed', async () => {
-      await store.upsert(allowToolRule('fs', tools[1], 'always', factory()));
+      await store.upsert(allowToolRule(FS, tools[1], 'always', factory()));
       const changed = tool('write', undefined, { description: 'now also deletes things' });
       answer = 'allowOnce';
       await authorize()(call(changed, 'gateway'));
@@ -178,7 +178,7 @@ describe('policy/authorizer', () => {
     let release!: (a: Answer) => void;
     const prompted: string[] = [];
     const auth = createAuthorizer({
-      store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => tools,
+      store, settings: () => ({ autoAllowReadOnly: false }), serverTools: () => tools, identity: identityOf,
       prompt: (r) => { prompted.push(r.call.name); return new Promise<Answer>((res) => { release = res; }); },
     });
     const first = auth(call(tools[1]));

@@ -3,9 +3,9 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { decide } from '../../src/policy/policy';
 import { allowServerRule, allowToolRule, denyRule } from '../../src/policy/rules';
 import type { Decision, Rule, RuleScope } from '../../src/policy/types';
-import { factory, tool, type Hints } from './policy.fixtures';
+import { at, factory, FS, identityOf, tool, type Hints } from './policy.fixtures';
 
-const SERVER = 'fs';
+const SERVER = FS;
 const off = { autoAllowReadOnly: false };
 const on = { autoAllowReadOnly: true };
 
@@ -42,8 +42,8 @@ describe('policy/decide', () => {
         case 'none': return [];
         case 'allowTool': return [allowToolRule(SERVER, t, scope, f)];
         case 'allowServer': return [allowServerRule(SERVER, [t], scope, f)];
-        case 'denyTool': return [denyRule({ server: SERVER, tool: t.name }, scope, f)];
-        case 'denyServer': return [denyRule({ server: SERVER }, scope, f)];
+        case 'denyTool': return [denyRule({ ...at(SERVER), tool: t.name }, scope, f)];
+        case 'denyServer': return [denyRule({ ...at(SERVER) }, scope, f)];
       }
     };
     for (const scope of ['session', 'workspace', 'always'] as const) {
@@ -52,7 +52,7 @@ describe('policy/decide', () => {
         it(`${kind}${kind === 'none' ? '' : ` (${scope})`}`, () => {
           const actual = annotationCases.map(({ hints, settings }) => {
             const t = tool('write', hints);
-            return summary(decide({ server: SERVER, tool: t, rules: makeRule(kind, t, scope), settings }));
+            return summary(decide({ ...at(SERVER), tool: t, rules: makeRule(kind, t, scope), settings }));
           });
           assert.deepEqual(actual, expected[kind], annotationCases.map((c) => c.label).join(' | '));
         });
@@ -64,24 +64,24 @@ describe('policy/decide', () => {
     const f = factory();
     const t = tool('read');
     const rules = [
-      allowServerRule('other', [t], 'always', f),
+      allowServerRule({ name: 'other', identity: identityOf('other') }, [t], 'always', f),
       allowToolRule(SERVER, tool('write'), 'always', f),
       denyRule({ server: 'other' }, 'always', f),
     ];
-    assert.equal(summary(decide({ server: SERVER, tool: t, rules, settings: off })), 'ask:noRule');
+    assert.equal(summary(decide({ ...at(SERVER), tool: t, rules, settings: off })), 'ask:noRule');
   });
 
   describe('deny beats allow', () => {
     const t = tool('write');
     const cases: [string, (f: ReturnType<typeof factory>) => Rule[], string][] = [
-      ['tool deny vs tool allow', (f) => [allowToolRule(SERVER, t, 'always', f), denyRule({ server: SERVER, tool: 'write' }, 'session', f)], 'deny:tool'],
-      ['server deny vs tool allow', (f) => [allowToolRule(SERVER, t, 'session', f), denyRule({ server: SERVER }, 'always', f)], 'deny:server'],
-      ['tool deny vs server allow', (f) => [allowServerRule(SERVER, [t], 'always', f), denyRule({ server: SERVER, tool: 'write' }, 'workspace', f)], 'deny:tool'],
-      ['server deny vs server allow', (f) => [allowServerRule(SERVER, [t], 'session', f), denyRule({ server: SERVER }, 'workspace', f)], 'deny:server'],
+      ['tool deny vs tool allow', (f) => [allowToolRule(SERVER, t, 'always', f), denyRule({ ...at(SERVER), tool: 'write' }, 'session', f)], 'deny:tool'],
+      ['server deny vs tool allow', (f) => [allowToolRule(SERVER, t, 'session', f), denyRule({ ...at(SERVER) }, 'always', f)], 'deny:server'],
+      ['tool deny vs server allow', (f) => [allowServerRule(SERVER, [t], 'always', f), denyRule({ ...at(SERVER), tool: 'write' }, 'workspace', f)], 'deny:tool'],
+      ['server deny vs server allow', (f) => [allowServerRule(SERVER, [t], 'session', f), denyRule({ ...at(SERVER) }, 'workspace', f)], 'deny:server'],
     ];
     for (const [label, rules, want] of cases) {
       it(label, () => {
-        const d = decide({ server: SERVER, tool: t, rules: rules(factory()), settings: on });
+        const d = decide({ ...at(SERVER), tool: t, rules: rules(factory()), settings: on });
         assert.equal(summary(d), want);
         assert.match(d.message, /Denied/);
       });
@@ -89,7 +89,7 @@ describe('policy/decide', () => {
 
     it('even over the read-only setting', () => {
       const ro = tool('read', { readOnlyHint: true });
-      const d = decide({ server: SERVER, tool: ro, rules: [denyRule({ server: SERVER }, 'always', factory())], settings: on });
+      const d = decide({ ...at(SERVER), tool: ro, rules: [denyRule({ ...at(SERVER) }, 'always', factory())], settings: on });
       assert.equal(summary(d), 'deny:server');
     });
   });
@@ -99,7 +99,7 @@ describe('policy/decide', () => {
     const t = tool('write');
     const serverRule = allowServerRule(SERVER, [t], 'always', f);
     const toolRule = allowToolRule(SERVER, t, 'session', f);
-    const d = decide({ server: SERVER, tool: t, rules: [serverRule, toolRule], settings: off });
+    const d = decide({ ...at(SERVER), tool: t, rules: [serverRule, toolRule], settings: off });
     assert.equal(d.kind, 'allow');
     assert.equal(d.rule, toolRule);
   });
@@ -109,7 +109,7 @@ describe('policy/decide', () => {
     const old = tool('write');
     const now = tool('write', undefined, { description: 'new words' });
     const d = decide({
-      server: SERVER, tool: now, settings: off,
+      ...at(SERVER), tool: now, settings: off,
       rules: [allowToolRule(SERVER, old, 'always', f), allowServerRule(SERVER, [now], 'always', f)],
     });
     assert.equal(summary(d), 'allow:server');
@@ -120,17 +120,17 @@ describe('policy/decide', () => {
     const rm = tool('delete', { destructiveHint: true });
     const ls = tool('list');
     const serverRule = allowServerRule(SERVER, [rm, ls], 'always', f);
-    assert.equal(summary(decide({ server: SERVER, tool: ls, rules: [serverRule], settings: off })), 'allow:server');
-    const d = decide({ server: SERVER, tool: rm, rules: [serverRule], settings: off });
+    assert.equal(summary(decide({ ...at(SERVER), tool: ls, rules: [serverRule], settings: off })), 'allow:server');
+    const d = decide({ ...at(SERVER), tool: rm, rules: [serverRule], settings: off });
     assert.equal(summary(d), 'ask:destructive');
     assert.match(d.message, /destructive/);
     const toolRule = allowToolRule(SERVER, rm, 'session', f);
-    assert.equal(summary(decide({ server: SERVER, tool: rm, rules: [serverRule, toolRule], settings: off })), 'allow:tool');
+    assert.equal(summary(decide({ ...at(SERVER), tool: rm, rules: [serverRule, toolRule], settings: off })), 'allow:tool');
   });
 
   it('treats an allow rule without pins as not covering anything', () => {
     const t = tool('write');
-    const bare: Rule = { id: 'x', target: { server: SERVER, tool: 'write' }, effect: 'allow', scope: 'always', createdAt: '2026-01-01T00:00:00.000Z' };
-    assert.equal(summary(decide({ server: SERVER, tool: t, rules: [bare], settings: off })), 'ask:newTool');
+    const bare: Rule = { id: 'x', target: { ...at(SERVER), tool: 'write' }, effect: 'allow', scope: 'always', createdAt: '2026-01-01T00:00:00.000Z' };
+    assert.equal(summary(decide({ ...at(SERVER), tool: t, rules: [bare], settings: off })), 'ask:newTool');
   });
 });

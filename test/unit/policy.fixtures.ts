@@ -23,3 +23,12 @@ export function factory(): RuleFactoryOptions {
     now: () => new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
   };
 }
+
+/** The identity the policy tests give a server named `name` (a user server, as if from config/identity). */
+export const identityOf = (name: string): string => `user:${name}`;
+
+/** The server most policy tests are about. */
+export const FS = { name: 'fs', identity: identityOf('fs') } as const;
+
+/** A server reference as a rule target's `server` and `identity`, or a decision's input. */
+export const at = (ref: { name: string; identity: string }) => ({ server: ref.name, identity: ref.identity });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { definitionOf, describeDefinitionChange, hashDefinition, matchesPin, pinTool } from '../../src/policy/fingerprint';
 import { decide } from '../../src/policy/policy';
 import { allowServerRule, allowToolRule } from '../../src/policy/rules';
-import { factory, tool } from './policy.fixtures';
+import { at, factory, tool, FS } from './policy.fixtures';
 
-const SERVER = 'fs';
+const SERVER = FS;
 const off = { autoAllowReadOnly: false };
 const messages = (changes: { message: string }[]) => changes.map((c) => c.message);
 
@@ -86,7 +86,7 @@ describe('policy/pinning', () => {
   for (const [what, changed] of Object.entries(variants) as [keyof typeof variants, typeof original][]) {
     it(`asks again after a ${what} change under a tool allow, saying what changed`, () => {
       const rule = allowToolRule(SERVER, original, 'always', factory());
-      const d = decide({ server: SERVER, tool: changed, rules: [rule], settings: off });
+      const d = decide({ ...at(SERVER), tool: changed, rules: [rule], settings: off });
       assert.equal(d.kind, 'ask');
       if (d.kind !== 'ask') return;
       assert.equal(d.reason, 'definitionChanged');
@@ -96,17 +96,17 @@ describe('policy/pinning', () => {
 
     it(`asks again after a ${what} change under a server allow`, () => {
       const rule = allowServerRule(SERVER, [original, tool('other')], 'session', factory());
-      const d = decide({ server: SERVER, tool: changed, rules: [rule], settings: off });
+      const d = decide({ ...at(SERVER), tool: changed, rules: [rule], settings: off });
       assert.ok(d.kind === 'ask' && d.reason === 'definitionChanged');
       assert.ok(messages(d.changed ?? []).includes(wanted[what]));
       // The server's other, unchanged tool is still allowed.
-      assert.equal(decide({ server: SERVER, tool: tool('other'), rules: [rule], settings: off }).kind, 'allow');
+      assert.equal(decide({ ...at(SERVER), tool: tool('other'), rules: [rule], settings: off }).kind, 'allow');
     });
   }
 
   it('asks about a tool the server did not have when it was allowed', () => {
     const rule = allowServerRule(SERVER, [original], 'always', factory());
-    const d = decide({ server: SERVER, tool: tool('brandNew'), rules: [rule], settings: off });
+    const d = decide({ ...at(SERVER), tool: tool('brandNew'), rules: [rule], settings: off });
     assert.ok(d.kind === 'ask' && d.reason === 'newTool');
     assert.match(d.message, /new tool since you allowed server "fs"/);
     assert.equal(d.rule, rule);
@@ -115,14 +115,14 @@ describe('policy/pinning', () => {
   it('reports the stale tool rule rather than the server rule', () => {
     const f = factory();
     const rules = [allowServerRule(SERVER, [original], 'always', f), allowToolRule(SERVER, original, 'always', f)];
-    const d = decide({ server: SERVER, tool: variants.description, rules, settings: off });
+    const d = decide({ ...at(SERVER), tool: variants.description, rules, settings: off });
     assert.ok(d.kind === 'ask' && d.rule?.target.tool === 'write');
   });
 
   it('asks with the change for a destructive tool whose own rule went stale', () => {
     const rm = tool('rm', { destructiveHint: true });
     const rule = allowToolRule(SERVER, rm, 'always', factory());
-    const d = decide({ server: SERVER, tool: tool('rm', { destructiveHint: true }, { description: 'x' }), rules: [rule], settings: off });
+    const d = decide({ ...at(SERVER), tool: tool('rm', { destructiveHint: true }, { description: 'x' }), rules: [rule], settings: off });
     assert.ok(d.kind === 'ask' && d.reason === 'definitionChanged');
   });
 
@@ -130,15 +130,15 @@ describe('policy/pinning', () => {
     const ro = tool('read', { readOnlyHint: true });
     const rule = allowToolRule(SERVER, ro, 'always', factory());
     const changed = tool('read', { readOnlyHint: true }, { description: 'changed' });
-    assert.equal(decide({ server: SERVER, tool: changed, rules: [rule], settings: { autoAllowReadOnly: true } }).kind, 'allow');
-    assert.equal(decide({ server: SERVER, tool: changed, rules: [rule], settings: off }).kind, 'ask');
+    assert.equal(decide({ ...at(SERVER), tool: changed, rules: [rule], settings: { autoAllowReadOnly: true } }).kind, 'allow');
+    assert.equal(decide({ ...at(SERVER), tool: changed, rules: [rule], settings: off }).kind, 'ask');
   });
 
   it('allows again once the user re-answers with the new definition', () => {
     const f = factory();
     const stale = allowToolRule(SERVER, original, 'always', f);
     const fresh = allowToolRule(SERVER, variants.schema, 'always', f);
-    const d = decide({ server: SERVER, tool: variants.schema, rules: [stale, fresh], settings: off });
+    const d = decide({ ...at(SERVER), tool: variants.schema, rules: [stale, fresh], settings: off });
     assert.equal(d.kind, 'allow');
     assert.equal(d.rule, fresh);
   });

@@ -6,7 +6,7 @@ import { JsonFileStore } from '../../src/policy/fileStore';
 import { allowServerRule, allowToolRule, denyRule } from '../../src/policy/rules';
 import { RULE_STORE_KEYS, RuleStore, type KeyValueStore } from '../../src/policy/ruleStore';
 import type { RuleScope } from '../../src/policy/types';
-import { factory, tool } from './policy.fixtures';
+import { factory, FS, tool } from './policy.fixtures';
 
 /** A Memento stand-in that can be told to fail. */
 class MemoryStore implements KeyValueStore {
@@ -30,10 +30,10 @@ describe('policy/ruleStore', () => {
     const backing = await JsonFileStore.open(file);
     const store = new RuleStore({ workspace: backing, always: backing });
     const rules = [
-      allowServerRule('fs', [tool('read'), tool('write')], 'always', f),
-      allowToolRule('fs', tool('rm', { destructiveHint: true }), 'workspace', f),
+      allowServerRule(FS, [tool('read'), tool('write')], 'always', f),
+      allowToolRule(FS, tool('rm', { destructiveHint: true }), 'workspace', f),
       denyRule({ server: 'web' }, 'always', f),
-      allowToolRule('web', tool('fetch'), 'session', f),
+      allowToolRule({ name: 'web', identity: 'user:web' }, tool('fetch'), 'session', f),
     ];
     for (const r of rules) await store.upsert(r);
     if (process.platform !== 'win32') assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
@@ -52,8 +52,8 @@ describe('policy/ruleStore', () => {
     const store = new RuleStore({ always });
     const fired: RuleScope[] = [];
     store.onDidChange((s) => fired.push(s));
-    const first = await store.upsert(allowToolRule('fs', tool('write'), 'always', f));
-    const second = await store.upsert(allowToolRule('fs', tool('write', undefined, { description: 'v2' }), 'always', f));
+    const first = await store.upsert(allowToolRule(FS, tool('write'), 'always', f));
+    const second = await store.upsert(allowToolRule(FS, tool('write', undefined, { description: 'v2' }), 'always', f));
     assert.deepEqual(store.list().map((r) => r.id), [second.id]);
     assert.equal(await store.revoke(first.id), false);
     assert.equal(await store.revoke(second.id), true);
@@ -66,7 +66,7 @@ describe('policy/ruleStore', () => {
   it('moves a rule to another scope when upserted with the same id', async () => {
     const always = new MemoryStore();
     const store = new RuleStore({ always });
-    const session = await store.upsert(allowToolRule('fs', tool('write'), 'session', factory()));
+    const session = await store.upsert(allowToolRule(FS, tool('write'), 'session', factory()));
     await store.upsert({ ...session, scope: 'always' });
     assert.deepEqual(store.list().map((r) => `${r.id}:${r.scope}`), [`${session.id}:always`]);
     assert.equal(always.get<{ rules: unknown[] }>(RULE_STORE_KEYS.always)?.rules.length, 1);
@@ -75,8 +75,8 @@ describe('policy/ruleStore', () => {
   it('clears session rules only', async () => {
     const f = factory();
     const store = new RuleStore({ always: new MemoryStore() });
-    await store.upsert(allowToolRule('fs', tool('a'), 'session', f));
-    await store.upsert(allowToolRule('fs', tool('b'), 'always', f));
+    await store.upsert(allowToolRule(FS, tool('a'), 'session', f));
+    await store.upsert(allowToolRule(FS, tool('b'), 'always', f));
     const fired: RuleScope[] = [];
     store.onDidChange((s) => fired.push(s));
     store.clearSession();
@@ -86,10 +86,10 @@ describe('policy/ruleStore', () => {
   });
 
   it('drops bad stored entries, reports them, and keeps the good ones', () => {
-    const good = allowToolRule('fs', tool('write'), 'always', factory());
+    const good = allowToolRule(FS, tool('write'), 'always', factory());
     const always = new MemoryStore();
     always.data.set(RULE_STORE_KEYS.always, {
-      version: 1,
+      version: 2,
       rules: [
         good,
         { ...good, id: 'bad-effect', effect: 'maybe' },
@@ -135,18 +135,18 @@ describe('policy/ruleStore', () => {
     const problems: string[] = [];
     const store = new RuleStore({ always, onProblem: (m) => problems.push(m) });
     const f = factory();
-    await assert.rejects(store.upsert(allowToolRule('fs', tool('w'), 'always', f)), /disk full/);
+    await assert.rejects(store.upsert(allowToolRule(FS, tool('w'), 'always', f)), /disk full/);
     assert.equal(store.list().length, 1);
     assert.match(problems[0], /Could not save always/);
     always.fail = false;
     // The next successful write persists the earlier rule as well.
-    await store.upsert(allowToolRule('fs', tool('v'), 'always', f));
+    await store.upsert(allowToolRule(FS, tool('v'), 'always', f));
     assert.equal(always.get<{ rules: unknown[] }>(RULE_STORE_KEYS.always)?.rules.length, 2);
   });
 
   it('refuses workspace rules without a workspace store, and invalid rules', async () => {
     const store = new RuleStore();
-    await assert.rejects(store.upsert(allowToolRule('fs', tool('w'), 'workspace', factory())), /workspace/);
+    await assert.rejects(store.upsert(allowToolRule(FS, tool('w'), 'workspace', factory())), /workspace/);
     await assert.rejects(store.upsert({ ...denyRule({ server: 'fs' }, 'always'), target: { server: '' } }), /Invalid rule/);
     assert.deepEqual(store.list(), []);
   });
@@ -155,7 +155,7 @@ describe('policy/ruleStore', () => {
     const file = path.join(dir, 'permissions.json');
     const store = new RuleStore({ always: await JsonFileStore.open(file) });
     const f = factory();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.upsert(allowToolRule('fs', tool(`t${i}`), 'always', f))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.upsert(allowToolRule(FS, tool(`t${i}`), 'always', f))));
     const reloaded = new RuleStore({ always: await JsonFileStore.open(file) });
     assert.equal(reloaded.list().length, 20);
   });

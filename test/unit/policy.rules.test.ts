@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { decide } from '../../src/policy/policy';
 import { denyRule, ruleForAnswer, upsertRule } from '../../src/policy/rules';
 import type { Answer, Rule } from '../../src/policy/types';
-import { factory, tool } from './policy.fixtures';
+import { at, factory, tool, FS } from './policy.fixtures';
 
-const SERVER = 'fs';
+const SERVER = FS;
 const write = tool('write');
 const ctx = { server: SERVER, tool: write, serverTools: [write, tool('read'), tool('rm', { destructiveHint: true })] };
 
@@ -15,9 +15,9 @@ describe('policy/rules', () => {
     const table: Record<Answer, ReturnType<typeof shape>> = {
       allowOnce: undefined,
       deny: undefined,
-      allowSession: { target: { server: SERVER, tool: 'write' }, effect: 'allow', scope: 'session', pinned: ['write'] },
-      allowToolAlways: { target: { server: SERVER, tool: 'write' }, effect: 'allow', scope: 'always', pinned: ['write'] },
-      allowServerAlways: { target: { server: SERVER }, effect: 'allow', scope: 'always', pinned: ['read', 'rm', 'write'] },
+      allowSession: { target: { ...at(SERVER), tool: 'write' }, effect: 'allow', scope: 'session', pinned: ['write'] },
+      allowToolAlways: { target: { ...at(SERVER), tool: 'write' }, effect: 'allow', scope: 'always', pinned: ['write'] },
+      allowServerAlways: { target: { ...at(SERVER) }, effect: 'allow', scope: 'always', pinned: ['read', 'rm', 'write'] },
     };
     for (const [answer, want] of Object.entries(table) as [Answer, ReturnType<typeof shape>][]) {
       assert.deepEqual(shape(ruleForAnswer(answer, ctx, f)), want, answer);
@@ -35,14 +35,14 @@ describe('policy/rules', () => {
   it('pins the called tool under "allow server" even when the listing lacks it', () => {
     const r = ruleForAnswer('allowServerAlways', { server: SERVER, tool: write, serverTools: [] }, factory());
     assert.deepEqual(Object.keys(r?.pins ?? {}), ['write']);
-    assert.equal(decide({ server: SERVER, tool: write, rules: [r!], settings: { autoAllowReadOnly: false } }).kind, 'allow');
+    assert.equal(decide({ ...at(SERVER), tool: write, rules: [r!], settings: { autoAllowReadOnly: false } }).kind, 'allow');
   });
 
   it('makes persistent deny rules for a tool or a server, without pins', () => {
     const f = factory();
-    const t = denyRule({ server: SERVER, tool: 'rm' }, 'always', f);
-    assert.deepEqual({ ...t, id: undefined, createdAt: undefined }, { id: undefined, createdAt: undefined, target: { server: SERVER, tool: 'rm' }, effect: 'deny', scope: 'always' });
-    assert.deepEqual(denyRule({ server: SERVER, tool: undefined }, 'workspace', f).target, { server: SERVER });
+    const t = denyRule({ ...at(SERVER), tool: 'rm' }, 'always', f);
+    assert.deepEqual({ ...t, id: undefined, createdAt: undefined }, { id: undefined, createdAt: undefined, target: { ...at(SERVER), tool: 'rm' }, effect: 'deny', scope: 'always' });
+    assert.deepEqual(denyRule({ ...at(SERVER), tool: undefined }, 'workspace', f).target, at(SERVER));
   });
 
   it('replaces a rule for the same target and scope instead of piling up', () => {
@@ -55,9 +55,9 @@ describe('policy/rules', () => {
     const again = ruleForAnswer('allowToolAlways', { ...ctx, tool: changed }, f)!;
     rules = upsertRule(rules, again);
     assert.deepEqual(rules.map((r) => r.id), [session.id, server.id, again.id]);
-    assert.equal(decide({ server: SERVER, tool: changed, rules, settings: { autoAllowReadOnly: false } }).kind, 'allow');
+    assert.equal(decide({ ...at(SERVER), tool: changed, rules, settings: { autoAllowReadOnly: false } }).kind, 'allow');
     // A deny for the same target and scope replaces the allow too: the last answer is what counts.
-    rules = upsertRule(rules, denyRule({ server: SERVER, tool: 'write' }, 'always', f));
+    rules = upsertRule(rules, denyRule({ ...at(SERVER), tool: 'write' }, 'always', f));
     assert.deepEqual(rules.map((r) => `${r.effect}:${r.scope}:${r.target.tool ?? '*'}`), ['allow:session:write', 'allow:always:*', 'deny:always:write']);
   });
 });
