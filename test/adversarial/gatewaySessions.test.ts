@@ -1,19 +1,30 @@
 // 64 abandoned gateway sessions: a client (a crashed one, or VS Code reloading) opens session
 // after session and never sends DELETE. Before, the 65th and every later one got 503 for good.
-// Through the real gateway and a real fixture process: hundreds of abandoned sessions, and the
-// client that listens keeps its session and its calls, a new client gets in, and the abandoned
-// ones expire.
+// Through the real gateway and a real fixture process, with a hoarding client process
+// (servers/sessionHoarder.ts): hundreds of abandoned sessions, all opened; the client that
+// listens keeps its session and its calls, a new client gets in, and the abandoned ones expire.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Gateway } from '../../src/gateway/gateway';
 import { managerBackend } from '../../src/router/backend';
 import { ToolRouter } from '../../src/router/router';
-import { endGatewayTest, endpointClient, openSession } from '../connection/gatewayHttp';
+import { endGatewayTest, endpointClient } from '../connection/gatewayHttp';
 import { fixtureServer, testManager, waitFor } from '../connection/helpers';
-import { survived, watchHost } from './harness';
+import { hostilePath, survived, watchHost } from './harness';
 
+const run = promisify(execFile);
 const ABANDONED = 300;
+
+/** Runs the hoarding client and returns what it reports. */
+async function hoard(url: string, token: string, count: number): Promise<unknown> {
+  const { stdout } = await run(process.execPath, [hostilePath('sessionHoarder')], {
+    env: { ...process.env, HOARD_URL: url, HOARD_TOKEN: token, HOARD_COUNT: String(count) }, timeout: 30_000,
+  });
+  return JSON.parse(stdout);
+}
 
 describe('attack: 64 abandoned gateway sessions', function () {
   this.timeout(60_000);
@@ -34,7 +45,8 @@ describe('attack: 64 abandoned gateway sessions', function () {
     const vscode = await listening();
     await waitFor(() => gateway.listening('echo'), 5000, 'the client to listen');
     const w = watchHost();
-    for (let i = 0; i < ABANDONED; i++) await openSession(gateway, 'echo');
+    const hoarded = await hoard(gateway.urlFor('echo'), gateway.token, ABANDONED);
+    assert.deepEqual(hoarded, { opened: ABANDONED, statuses: { 200: ABANDONED } }, 'every session opened: none was refused');
     assert.ok(gateway.sessionCount <= 64, `${gateway.sessionCount} sessions open`);
     const echoed = await vscode.callTool({ name: 'echo_echo', arguments: { text: 'still connected' } }) as CallToolResult;
     assert.deepEqual(echoed.content, [{ type: 'text', text: 'still connected' }]);
