@@ -11,7 +11,12 @@ export interface UiContext {
   page: Page;
   /** Folder for this run's screenshots (.test-work/shots/ui/). */
   shotsDir: string;
-  /** Repository root, e.g. to write documentation images under docs/images/. */
+  /**
+   * Where the README's images go when the run takes them (`npm run screenshots`: docs/images/).
+   * Unset in a test run, which writes nothing outside .test-work/. See `docScreenshot`.
+   */
+  docsDir?: string;
+  /** Repository root (the built fixtures are under out/test/fixtures/). */
   repo: string;
   /** The workspace folder the editor opened. */
   workspace: string;
@@ -97,6 +102,16 @@ export async function screenshot(page: Page, file: string): Promise<string> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * A screenshot the README shows: saved as `name` in this run's shots folder and, when the run takes
+ * the documentation images, in docs/images/ too. A module taking one lists it in its exported
+ * `docImages`, so `npm run screenshots` knows to run it and checks the image was written.
+ */
+export async function docScreenshot({ page, shotsDir, docsDir }: UiContext, name: string): Promise<void> {
+  const file = await screenshot(page, path.join(shotsDir, name));
+  if (docsDir) fs.copyFileSync(file, path.join(docsDir, name));
 }
 
 /** The parts of switchboard.json the UI tests edit. */

@@ -1,16 +1,20 @@
 // The permission prompt as a person meets it: running a destructive tool from the tree asks in a
 // dialog naming the server, tool and arguments; Deny sends nothing; "Always Allow This Tool" runs
 // it and the next run goes through without asking; Manage Tool Permissions revokes the rule and
-// the prompt comes back; the audit log lists the calls. The config is restored at the end.
+// the prompt comes back; the audit log lists the calls. The config is restored at the end. The
+// prompt's screenshot is the README's (`npm run screenshots`).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import {
-  answer, clickAnswer, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
+  answer, clickAnswer, dismissNotifications, docScreenshot, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
   waitForWorkbench, type UiContext,
 } from './helpers';
 
-export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
+export const docImages = ['permission-prompt.png'];
+
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, shotsDir, repo, workspace, log } = ctx;
   const configFile = path.join(workspace, '.vscode', 'switchboard.json');
   const original = fs.readFileSync(configFile, 'utf8');
   const fixture = path.join(repo, 'out', 'test', 'fixtures', 'echo.js');
@@ -39,8 +43,7 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
       throw new Error(`unexpected answers ${JSON.stringify(buttons)} (a destructive tool must not offer the whole server)`);
     }
     await parkPointer(page);
-    await screenshot(page, path.join(shotsDir, 'permission-prompt.png'));
-    fs.copyFileSync(path.join(shotsDir, 'permission-prompt.png'), path.join(repo, 'docs', 'images', 'permission-prompt.png'));
+    await docScreenshot(ctx, 'permission-prompt.png');
     await clickAnswer(page, 'Deny');
     await editorShows('Not run (denied)');
     log('a destructive tool asked in a dialog with server, tool, requester and arguments; Deny sent nothing');

@@ -2,13 +2,17 @@
 // "needs sign-in" with a Sign In button (and one notification offering the same); clicking it
 // opens the authorization server's page in a new browser tab; "Allow" there sends the browser
 // back to Switchboard's loopback listener, which says so; the server then runs with its tools.
-// Screenshots of the tree row and of the consent page. The config is restored at the end.
+// Screenshots of the tree row (the README's, `npm run screenshots`) and of the consent page. The
+// config is restored at the end.
 import * as fs from 'fs';
 import * as path from 'path';
 import { startHttpFixture } from '../fixtures/spawn';
-import { dismissNotifications, editConfig, openViewContainer, parkPointer, screenshot, waitForWorkbench, type UiContext } from './helpers';
+import { dismissNotifications, docScreenshot, editConfig, openViewContainer, parkPointer, waitForWorkbench, type UiContext } from './helpers';
 
-export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
+export const docImages = ['needs-sign-in.png'];
+
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, shotsDir, workspace, log } = ctx;
   const configFile = path.join(workspace, '.vscode', 'switchboard.json');
   const original = fs.readFileSync(configFile, 'utf8');
   const fx = await startHttpFixture('oauth', [], { env: { ...process.env, FIXTURE_CONSENT: '1' } });
@@ -27,8 +31,7 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     await row.hover();
     await parkPointer(page).catch(() => undefined);
     await row.hover();
-    await screenshot(page, path.join(shotsDir, 'needs-sign-in.png'));
-    fs.copyFileSync(path.join(shotsDir, 'needs-sign-in.png'), path.join(repo, 'docs', 'images', 'needs-sign-in.png'));
+    await docScreenshot(ctx, 'needs-sign-in.png');
     log('the tree shows "needs sign-in" with a Sign In button, and one notification says so');
 
     const [tab] = await Promise.all([
