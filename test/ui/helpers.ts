@@ -132,7 +132,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await waitOrExplain(page, input, 'the command palette');
-  await input.fill(`>${title}`);
+  await input.fill(`>${title}`, { timeout: 5000 }).catch(async (e: Error) => {
+    throw new Error(`the command palette closed before "${title}" was typed (${e.message.split('\n')[0]}); ${await focusMoves(page)}`);
+  });
   await waitOrExplain(page, page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first(), `the command "${title}" in the palette`);
   await page.keyboard.press('Enter');
 }
@@ -199,13 +201,16 @@ export async function expandRow(page: Page, row: ReturnType<Page['locator']>, ti
   }
 }
 
-/** The workbench up, the MCP Switchboard side bar open, and server-everything running (its row shows its tool count). */
+/**
+ * The workbench up, the MCP Switchboard side bar open, and the three demo servers running (the
+ * status bar says so), so their rows have stopped changing.
+ */
 export async function openDemoServers(page: Page): Promise<void> {
   await waitForWorkbench(page);
   await dismissNotifications(page);
   await openViewContainer(page, 'MCP Switchboard');
   await waitForRow(page, 'everything');
-  await waitForRow(page, 'tools', 90000);
+  await page.locator('.part.statusbar .statusbar-item', { hasText: 'MCP 3/3' }).first().waitFor({ timeout: 90000 });
 }
 
 /** Clicks the permission dialog's button titled `title` and waits for the dialog to close. */
