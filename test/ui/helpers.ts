@@ -129,6 +129,10 @@ export async function waitForRow(page: Page, text: string, timeout = 60000): Pro
 
 /** Runs a command through the command palette by its title, as a user would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
+  // The previous flow's last input closes as its answer is sent: F1 before that reopens the closing one.
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10000 }).catch(async () => {
+    throw new Error(`a quick input is still open before "${title}"; ${await focusMoves(page)}`);
+  });
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await waitOrExplain(page, input, 'the command palette');
