@@ -6,10 +6,12 @@
 // The suite's scenario servers listen on every interface; a preload binds them to 127.0.0.1.
 // A scenario passes when it made at least one check and none failed (a client that does nothing
 // "passes" a scenario with zero checks; that is not counted as a pass here). Scenarios listed in
-// test/conformance/expected-failures.json are known not to pass yet: they fail the run only when
-// they start passing (so the list cannot go stale), everything else fails it on any failure.
+// test/conformance/expected-failures.json are known not to pass yet: they are counted as skipped,
+// and, as a skipped test does in every stage, fail the run; one that starts passing fails it too
+// (so the list cannot go stale). A run of no scenario fails.
 //
 // Options: --scenario <name> (repeatable), --keep (leave the result folders), --no-write.
+// The counts also go to SWITCHBOARD_TEST_RESULT ({ passed, failed, skipped }) when it is set.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -107,6 +109,7 @@ async function main() {
   let scenarios = await clientScenarios();
   if (!scenarios.length) throw new Error('`conformance list` named no client scenario');
   if (opts.scenario) scenarios = scenarios.filter((s) => opts.scenario.includes(s.name));
+  if (!scenarios.length) throw new Error(`no client scenario named ${opts.scenario.join(', ')}`);
   const expected = new Set(fs.existsSync(EXPECTED) ? JSON.parse(fs.readFileSync(EXPECTED, 'utf8')).scenarios ?? [] : []);
   const outRoot = fs.mkdtempSync(path.join(fs.existsSync(WORK) ? WORK : os.tmpdir(), 'conformance-'));
   log(`${scenarios.length} client scenarios; results in ${outRoot}`);
@@ -130,9 +133,14 @@ async function main() {
   for (const r of stale) console.error(`[conformance] ${r.name} passes now: remove it from ${path.relative(REPO, EXPECTED)}`);
   if (!opts.keep && !regressions.length) fs.rmSync(outRoot, { recursive: true, force: true });
   const bad = regressions.length + stale.length;
-  log(`${results.filter((r) => r.ok).length} of ${results.length} pass; ${results.filter((r) => !r.ok && expected.has(r.name)).length} expected failures; total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  console.log(`${results.filter((r) => r.ok && !expected.has(r.name)).length} passed, ${bad} failed`);
-  return bad ? 1 : 0;
+  const skipped = results.filter((r) => !r.ok && expected.has(r.name));
+  for (const r of skipped) console.error(`[conformance] ${r.name} is skipped (listed in ${path.relative(REPO, EXPECTED)}): ${r.why}`);
+  log(`${results.filter((r) => r.ok).length} of ${results.length} pass; ${skipped.length} expected failures; total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const counts = { passed: results.filter((r) => r.ok && !expected.has(r.name)).length, failed: bad, skipped: skipped.length };
+  if (process.env.SWITCHBOARD_TEST_RESULT) fs.writeFileSync(process.env.SWITCHBOARD_TEST_RESULT, JSON.stringify(counts) + '\n');
+  console.log(`${counts.skipped} skipped`);
+  console.log(`${counts.passed} passed, ${counts.failed} failed`);
+  return bad || skipped.length ? 1 : 0;
 }
 
 main().then((code) => process.exit(code), (e) => {

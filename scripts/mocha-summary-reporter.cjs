@@ -1,6 +1,7 @@
 // Mocha reporter for scripts/test.mjs: the usual spec output on the console, plus a JSON summary
 // ({passed, failed, skipped, tests}) written to --reporter-option output=<file>, so the counts do
-// not depend on parsing console text.
+// not depend on parsing console text. Under --forbid-pending mocha fails a skipped test (`it.skip`,
+// `this.skip()`) as "Pending test forbidden": that is counted as skipped, which fails the stage.
 const fs = require('fs');
 const path = require('path');
 const Mocha = require('mocha');
@@ -16,7 +17,11 @@ class SpecWithSummary extends Mocha.reporters.Spec {
     });
     runner.on('pass', (t) => { summary.passed++; record(t, 'passed'); });
     // Hook failures arrive here too, so a broken before() is counted, not silently skipped.
-    runner.on('fail', (t, err) => { summary.failed++; record(t, 'failed', err); });
+    runner.on('fail', (t, err) => {
+      if (t.type === 'test' && t.isPending() && /^Pending test forbidden/.test(String(err && err.message))) { summary.skipped++; record(t, 'skipped'); return; }
+      summary.failed++;
+      record(t, 'failed', err);
+    });
     runner.on('pending', (t) => { summary.skipped++; record(t, 'skipped'); });
     runner.once('end', () => {
       if (!output) return;

@@ -13,7 +13,8 @@
 //              `--suite untrusted` implies --untrusted
 // --grep       sets SWITCHBOARD_TEST_GREP, passed to mocha's grep
 // Any other environment (SWITCHBOARD_*) reaches the extension host unchanged.
-// Exit code 0 only when the host reported success, the result file exists and counts no failure.
+// Exit code 0 only when the host reported success, the result file exists, and it counts at least one
+// test and no failed or skipped one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, format } from 'node:util';
@@ -131,12 +132,14 @@ async function main() {
   else {
     if (result.error) problems.push(`runner error: ${result.error.split('\n')[0]}`);
     if (result.failed > 0) problems.push(`${result.failed} failed test(s)`);
-    if (result.passed + result.failed === 0) problems.push('no tests ran');
+    if (result.skipped > 0) problems.push(`${result.skipped} skipped test(s): ${result.tests.filter((t) => t.state === 'skipped').map((t) => t.title).join('; ')}`);
+    if (result.passed + result.failed + (result.skipped ?? 0) === 0) problems.push('no tests ran');
   }
   if (problems.length) for (const f of activationFailures(path.join(runDir, 'user-data'))) log(`extension host: ${f}`);
   log(`result file ${resultFile}; logs in ${runDir}; total ${((Date.now() - T0) / 1000).toFixed(1)} s`);
   for (const p of problems) log(`FAILURE: ${p}`);
-  // The last line is the count, for scripts/test.mjs and humans alike.
+  // The last line is the count, for scripts/test.mjs and humans alike; the skipped count before it.
+  console.log(`${result?.skipped ?? 0} skipped`);
   console.log(`${result?.passed ?? 0} passed, ${result?.failed ?? 0} failed`);
   return problems.length ? 1 : 0;
 }

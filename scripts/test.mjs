@@ -3,15 +3,19 @@
 //   typecheck → package (.vsix contents checked) → unit → connection (installs nginx and openssl
 //   first) → adversarial (hostile servers) → conformance (the official MCP suite's client
 //   scenarios) → integration (trusted, then untrusted) → ui
-// Each stage is timed; a failing stage does not stop the ones that do not depend on it. The last
-// line is always `N passed, N failed` (test counts summed; a stage failing without counts adds one
-// failure), and the exit code is non-zero on any failure.
+// Each stage is timed; a failing stage does not stop the ones that do not depend on it. A test stage
+// passes only when it ran at least one test and none failed or was skipped (scripts/test-stage.cjs;
+// mocha runs with --forbid-only and --forbid-pending). The build starts from an empty out/, so a
+// deleted test cannot keep running from an old build. The line before the last gives the skipped
+// tests; the last line is always `N passed, N failed` (test counts summed; a stage failing without
+// failed tests adds one failure), and the exit code is non-zero on any failure.
 //
 //   node scripts/test.mjs [--only <stage>]...    (stages as above; `integration` includes untrusted)
 //
 // Node built-ins only: this runs before `npm ci`.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +25,8 @@ const WORK = path.join(REPO, '.test-work');
 const LOGS = path.join(WORK, 'logs');
 const BIN = path.join(REPO, 'node_modules', '.bin');
 const MIN = 60000;
+
+const { judge, runMocha } = createRequire(import.meta.url)('./test-stage.cjs');
 
 const { values: opts } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
 const STAGES = ['install', 'editor-tools', 'build', 'lint', 'typecheck', 'package', 'unit', 'connection', 'adversarial', 'conformance', 'integration', 'ui'];
@@ -42,7 +48,7 @@ const banner = (msg) => console.log(`\n━━━━ ${msg} ${'━'.repeat(Math.m
 
 /**
  * Runs a command in its own process group, teeing output to the console and LOGS/<log>.log.
- * Resolves with the exit code and the last `N passed, N failed` line seen, if any.
+ * Resolves with the exit code, the last `N passed, N failed` line seen, if any, and the output's tail.
  */
 function exec(log, cmd, args, { env = {}, timeoutMs = 20 * MIN } = {}) {
   return new Promise((resolve) => {
@@ -51,6 +57,7 @@ function exec(log, cmd, args, { env = {}, timeoutMs = 20 * MIN } = {}) {
     current = child;
     let counts = null;
     let partial = '';
+    const tail = [];
     const onData = (stream) => (d) => {
       out.write(d);
       const lines = (partial + d).split('\n');
@@ -59,6 +66,8 @@ function exec(log, cmd, args, { env = {}, timeoutMs = 20 * MIN } = {}) {
         if (/Unknown (user|env) config "nodedir"/.test(line)) continue;
         const m = /^(\d+) passed, (\d+) failed$/.exec(line.trim());
         if (m) counts = { passed: Number(m[1]), failed: Number(m[2]) };
+        tail.push(line);
+        if (tail.length > 50) tail.shift();
         stream.write(line + '\n');
       }
     };
@@ -74,7 +83,7 @@ function exec(log, cmd, args, { env = {}, timeoutMs = 20 * MIN } = {}) {
       current = null;
       if (partial) process.stdout.write(partial + '\n');
       out.end();
-      resolve({ code: code ?? (signal ? 1 : 0), signal, counts });
+      resolve({ code: code ?? (signal ? 1 : 0), signal, counts, output: tail.join('\n') });
     });
   });
 }
@@ -88,12 +97,12 @@ function stopGroup(child) {
 
 /**
  * Runs one stage. `fn` resolves with `{ ok, counts?, note? }`; a throw is a failure.
- * A failing stage without failing counts adds one failure, so it cannot pass unnoticed.
+ * A failing stage without failed tests adds one failure, so it cannot pass unnoticed.
  */
 async function stage(name, fn, { skipReason } = {}) {
   if (interrupted) skipReason = 'interrupted';
   if (skipReason) {
-    results.push({ name, status: 'skipped', passed: 0, failed: 0, ms: 0, note: skipReason });
+    results.push({ name, status: 'skipped', passed: 0, failed: 0, skipped: 0, ms: 0, note: skipReason });
     console.log(`\n[test] ${name}: skipped (${skipReason})`);
     return false;
   }
@@ -102,46 +111,36 @@ async function stage(name, fn, { skipReason } = {}) {
   let r;
   try { r = await fn(); } catch (e) { console.error(`[test] ${name}: ${e.stack ?? e}`); r = { ok: false, note: String(e.message ?? e).split('\n')[0] }; }
   const passed = r.counts?.passed ?? 0;
+  const skipped = r.counts?.skipped ?? 0;
   let failed = r.counts?.failed ?? 0;
   const ok = r.ok && failed === 0;
   if (!ok && failed === 0) failed = 1;
-  results.push({ name, status: ok ? 'passed' : 'failed', passed, failed, ms: Date.now() - t0, note: r.note });
-  console.log(`[test] ${name}: ${ok ? 'ok' : 'FAILED'} in ${seconds(Date.now() - t0)}${r.counts ? ` (${passed} passed, ${failed} failed)` : ''}${r.note ? ` — ${r.note}` : ''}`);
+  results.push({ name, status: ok ? 'passed' : 'failed', passed, failed, skipped, ms: Date.now() - t0, note: r.note });
+  console.log(`[test] ${name}: ${ok ? 'ok' : 'FAILED'} in ${seconds(Date.now() - t0)}${r.counts ? ` (${passed} passed, ${failed} failed, ${skipped} skipped)` : ''}${r.note ? ` — ${r.note}` : ''}`);
   return ok;
 }
 
-/** Every *.test.js below out/test/<dir>, sorted. */
-function testFiles(dir) {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return testFiles(p);
-    return e.name.endsWith('.test.js') ? [p] : [];
-  }).sort();
+/** Mocha over out/test/<dir>/**\/*.test.js (scripts/test-stage.cjs), logged as `name`. */
+function mocha(name, dir, timeoutMs) {
+  return runMocha(path.join(REPO, 'out', 'test', dir), {
+    summary: path.join(LOGS, `${name}.json`),
+    exec: (cmd, args) => exec(name, cmd, args, { timeoutMs }),
+  });
 }
 
-/** Mocha over out/test/<dir>/**\/*.test.js; counts come from the reporter's JSON file. */
-async function mocha(name, dir, timeoutMs) {
-  const files = testFiles(path.join(REPO, 'out', 'test', dir));
-  if (files.length === 0) return { ok: true, counts: { passed: 0, failed: 0 }, note: `no tests in out/test/${dir}` };
-  const summary = path.join(LOGS, `${name}.json`);
-  fs.rmSync(summary, { force: true });
-  const r = await exec(name, process.execPath, [path.join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js'),
-    '--reporter', path.join(REPO, 'scripts', 'mocha-summary-reporter.cjs'), '--reporter-option', `output=${summary}`,
-    ...files.map((f) => path.relative(REPO, f))], { timeoutMs });
-  const counts = readJson(summary);
-  return { ok: r.code === 0 && !!counts, counts, note: counts ? undefined : `mocha exited ${r.code} without a summary` };
-}
-
-/** An editor runner script; counts from its result file when it has one, else its last line. */
-async function editorRun(name, script, args = [], timeoutMs = 30 * MIN) {
+/**
+ * A runner script (the editor runners, conformance) that writes `{ passed, failed, skipped }` to
+ * SWITCHBOARD_TEST_RESULT; without that file, the counts of its last line, and no skipped count.
+ */
+async function runnerStage(name, script, args = [], timeoutMs = 30 * MIN) {
   const resultFile = path.join(LOGS, `${name}.json`);
   fs.rmSync(resultFile, { force: true });
   const r = await exec(name, process.execPath, [path.join(REPO, 'scripts', script), ...args],
     { env: { SWITCHBOARD_TEST_RESULT: resultFile }, timeoutMs });
   const json = readJson(resultFile);
-  const counts = json ? { passed: json.passed, failed: json.failed } : r.counts;
-  return { ok: r.code === 0, counts, note: r.code === 0 ? undefined : `exit ${r.signal ?? r.code}` };
+  const counts = json ? { passed: json.passed, failed: json.failed, skipped: json.skipped ?? 0 } : r.counts;
+  const { ok, note } = judge({ code: r.code, counts, output: r.output });
+  return { ok, counts, note: r.signal ? `${r.signal}${note ? `; ${note}` : ''}` : note };
 }
 
 function readJson(file) {
@@ -167,8 +166,11 @@ async function main() {
     return { ok: true };
   }, { skipReason: noInstall });
 
-  const built = await stage('build', async () => ({ ok: (await exec('build', process.execPath, ['esbuild.js'], { timeoutMs: 5 * MIN })).code === 0 }),
-    { skipReason: noInstall });
+  const built = await stage('build', async () => {
+    // From an empty out/: a deleted or renamed test must not keep running from an earlier build.
+    fs.rmSync(path.join(REPO, 'out'), { recursive: true, force: true });
+    return { ok: (await exec('build', process.execPath, ['esbuild.js'], { timeoutMs: 5 * MIN })).code === 0 };
+  }, { skipReason: noInstall });
   const noBuild = noInstall ?? (built ? undefined : 'build failed');
   const noEditor = noBuild ?? (editorOk ? undefined : 'editor tools failed to install');
 
@@ -187,29 +189,28 @@ async function main() {
   if (wanted('adversarial')) await stage('adversarial', () => mocha('adversarial', 'adversarial', 10 * MIN), { skipReason: noBuild });
   // The official MCP conformance suite's client scenarios (scripts/conformance.mjs); docs/CONFORMANCE.md is left as committed.
   if (wanted('conformance')) {
-    await stage('conformance', async () => {
-      const r = await exec('conformance', process.execPath, ['scripts/conformance.mjs', '--no-write'], { timeoutMs: 15 * MIN });
-      return { ok: r.code === 0, counts: r.counts };
-    }, { skipReason: noBuild });
+    await stage('conformance', () => runnerStage('conformance', 'conformance.mjs', ['--no-write'], 15 * MIN), { skipReason: noBuild });
   }
   if (wanted('integration')) {
-    await stage('integration', () => editorRun('integration', 'run-extension-tests.mjs'), { skipReason: noEditor });
+    await stage('integration', () => runnerStage('integration', 'run-extension-tests.mjs'), { skipReason: noEditor });
     if (fs.existsSync(path.join(REPO, 'out', 'test', 'integration', 'untrusted'))) {
-      await stage('integration-untrusted', () => editorRun('integration-untrusted', 'run-extension-tests.mjs', ['--untrusted', '--suite', 'untrusted']),
+      await stage('integration-untrusted', () => runnerStage('integration-untrusted', 'run-extension-tests.mjs', ['--untrusted', '--suite', 'untrusted']),
         { skipReason: noEditor });
     }
   }
-  if (wanted('ui')) await stage('ui', () => editorRun('ui', 'run-ui-tests.mjs'), { skipReason: noEditor });
+  if (wanted('ui')) await stage('ui', () => runnerStage('ui', 'run-ui-tests.mjs'), { skipReason: noEditor });
 
   banner('summary');
   for (const r of results) {
-    const counts = r.passed + r.failed ? `${r.passed} passed, ${r.failed} failed` : '';
+    const counts = r.passed + r.failed + r.skipped ? `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped` : '';
     console.log(`  ${r.name.padEnd(22)} ${r.status.padEnd(8)} ${r.status === 'skipped' ? '' : seconds(r.ms).padStart(8)}  ${counts}${r.note ? `  (${r.note})` : ''}`);
   }
   console.log(`  total ${seconds(Date.now() - T0)}`);
   console.log(`  logs: ${path.relative(REPO, LOGS)}/ (editor runs: .test-work/integration/, .test-work/ui/); screenshots: .test-work/shots/`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
+  // CI reads the last line, so the skipped count has the one before it.
+  console.log(`${results.reduce((n, r) => n + r.skipped, 0)} skipped`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 || process.exitCode ? 1 : 0;
 }

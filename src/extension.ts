@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { CatalogCache } from './client/catalogCache';
 import type { McpClientManager } from './client/manager';
 import { ServersTreeProvider } from './views/serversTree';
+import type { TreeNode } from './views/serverTreeItems';
 import { registerCommands } from './vscode/commands';
 import { FailureNotifier } from './vscode/failureNotifier';
 import { ServerLogs } from './vscode/logs';
@@ -27,6 +28,8 @@ export interface SwitchboardApi {
   /** Last known catalogs (workspace state); tests flush it to see what a next window would get. */
   catalogCache: CatalogCache;
   tree: ServersTreeProvider;
+  /** The Servers view showing `tree`; tests reveal rows in it. */
+  treeView: vscode.TreeView<TreeNode>;
   logs: ServerLogs;
   reload(): Promise<void>;
   /** Resolves once the first configuration has been applied. */
@@ -64,7 +67,8 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
       timing.firstToolsCached = cached;
     },
   });
-  context.subscriptions.push(tree, vscode.window.createTreeView('switchboard.servers', { treeDataProvider: tree, showCollapseAll: true }));
+  const treeView = vscode.window.createTreeView('switchboard.servers', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(tree, treeView);
   context.subscriptions.push(new ServersStatusBar(manager));
   context.subscriptions.push(new FailureNotifier(manager, (command, server) => void vscode.commands.executeCommand(command, server)));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, new ResourceDocumentProvider(manager)));
@@ -81,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): SwitchboardApi {
   timing.activateMs = performance.now() - activateStart;
   return {
     timing,
-    manager, catalogCache: feature.catalogCache, tree, logs, reload: () => feature.reload(), ready, logUri: context.logUri,
+    manager, catalogCache: feature.catalogCache, tree, treeView, logs, reload: () => feature.reload(), ready, logUri: context.logUri,
     toolAccess: () => toolsFeature.access(), chat: toolsFeature.chat, gateway: gateway.gateway,
   };
 }

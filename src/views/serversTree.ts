@@ -2,20 +2,27 @@
  * The Servers tree: servers with live state → Tools / Resources / Prompts → items. A server that
  * is not running shows its cached catalog from an earlier run, marked as cached, so the tools are
  * there before the server is (or while it waits for its first use, or after it failed).
+ * It repaints only the servers whose rows look different (see repaints.ts), and keeps one node
+ * object per server, as VS Code finds a node to repaint by identity.
  */
 import * as vscode from 'vscode';
 import type { McpClientManager } from '../client/manager';
 import type { ServerCatalog } from '../client/types';
 import { Disposable, Emitter } from '../common/lifecycle';
+import { Repaints } from './repaints';
 import {
   groupItem, noticeItem, promptItem, resourceItem, serverItem, templateItem, toolItem, type ServerView, type TreeNode,
 } from './serverTreeItems';
 
 export class ServersTreeProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
-  private readonly _onDidChangeTreeData = this._register(new Emitter<TreeNode | undefined>());
+  private readonly _onDidChangeTreeData = this._register(new Emitter<TreeNode[] | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private _refreshTimer?: NodeJS.Timeout;
   private _toolsShown = false;
+  private readonly _repaints = new Repaints();
+  /** Servers that changed since the last repaint, or 'all' to check the whole tree. */
+  private _dirty: Set<string> | 'all' = 'all';
+  private readonly _serverNodes = new Map<string, Extract<TreeNode, { type: 'server' }>>();
 
   /**
    * `lastKnown` gives, until the first configuration is applied, the servers and catalogs the last
@@ -28,21 +35,49 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
     private readonly _opts: { lastKnown?: () => ReadonlyMap<string, ServerCatalog> | undefined; onFirstTools?: (cached: boolean) => void } = {},
   ) {
     super();
-    const refresh = () => this.refresh();
-    this._register(_manager.onDidChangeState(refresh));
-    this._register(_manager.onDidChangeCatalog(refresh));
-    this._register(_manager.onDidChangeServers(refresh));
+    this._register(_manager.onDidChangeState(({ server }) => this._schedule(server)));
+    this._register(_manager.onDidChangeCatalog(({ server }) => this._schedule(server)));
+    this._register(_manager.onDidChangeServers(() => this.refresh()));
     this._register({ dispose: () => clearTimeout(this._refreshTimer) });
     this._noteFirstTools(this._roots());
   }
 
-  /** Coalesces bursts (ten servers starting at once) into one repaint. */
+  /** Looks at the whole tree again, and repaints what looks different. */
   refresh(): void {
+    this._schedule();
+  }
+
+  /** Coalesces bursts (ten servers starting at once) into one repaint; `server` alone changed, or anything. */
+  private _schedule(server?: string): void {
+    if (server === undefined) this._dirty = 'all';
+    else if (this._dirty !== 'all') this._dirty.add(server);
     clearTimeout(this._refreshTimer);
-    this._refreshTimer = setTimeout(() => {
-      this._noteFirstTools(this._roots());
-      this._onDidChangeTreeData.fire(undefined);
-    }, 30);
+    this._refreshTimer = setTimeout(() => this._repaint(), 30);
+  }
+
+  private _repaint(): void {
+    const roots = this._roots();
+    this._noteFirstTools(roots);
+    const check = this._dirty;
+    this._dirty = new Set();
+    const servers = roots.flatMap((n) => (n.type === 'server' ? [n.server] : []));
+    const top = JSON.stringify(roots.map((n) => (n.type === 'notice' ? [n.id, n.label, n.detail, n.icon] : n.type === 'server' ? n.server : n.type)));
+    const plan = this._repaints.plan(top, servers, (server) => this._signature(server), check);
+    if (plan === 'all') this._onDidChangeTreeData.fire(undefined);
+    else if (plan.length) this._onDidChangeTreeData.fire(plan.map((server) => this._serverNode(server)));
+  }
+
+  /** Everything a server's rows show: its own row (state, source, catalog for the tooltip) and its children. */
+  private _signature(server: string): string {
+    const names = this._manager.tools().filter((t) => t.server === server).map((t) => [t.tool.name, t.name]);
+    return JSON.stringify({ view: this._view(server), names });
+  }
+
+  /** The one node object of a server, so a repaint of it reaches the row VS Code has. */
+  private _serverNode(server: string): Extract<TreeNode, { type: 'server' }> {
+    let node = this._serverNodes.get(server);
+    if (!node) this._serverNodes.set(server, node = { type: 'server', server });
+    return node;
   }
 
   private _noteFirstTools(servers: readonly TreeNode[]): void {
@@ -77,7 +112,7 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
     switch (node.type) {
       case 'notice':
       case 'server': return undefined;
-      case 'group': return { type: 'server', server: node.server };
+      case 'group': return this._serverNode(node.server);
       case 'tool': return { type: 'group', server: node.server, kind: 'tools' };
       case 'resource':
       case 'template': return { type: 'group', server: node.server, kind: 'resources' };
@@ -88,7 +123,8 @@ export class ServersTreeProvider extends Disposable implements vscode.TreeDataPr
   private _roots(): TreeNode[] {
     const early = this._opts.lastKnown?.();
     const servers = (early ? [...early.keys()] : this._manager.names()).sort((a, b) => a.localeCompare(b));
-    return [...this._notices(), ...servers.map((server): TreeNode => ({ type: 'server', server }))];
+    for (const name of this._serverNodes.keys()) if (!servers.includes(name)) this._serverNodes.delete(name);
+    return [...this._notices(), ...servers.map((server) => this._serverNode(server))];
   }
 
   private _view(server: string): ServerView {

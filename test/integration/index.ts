@@ -1,6 +1,8 @@
 // extensionTestsPath entry, loaded inside the real extension host (scripts/run-extension-tests.mjs).
 // VS Code calls run(): resolving means success, rejecting means failure. Three signals agree:
 // the promise, the result file (SWITCHBOARD_TEST_RESULT) and the closing `N passed, N failed` line.
+// As in every mocha stage (scripts/test-stage.cjs), `.only` and skipped tests are forbidden, a
+// skipped test is counted as skipped, and a run with no test or a skipped one fails.
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
@@ -42,11 +44,20 @@ function writeResult(file: string | undefined, result: Result): void {
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 }
 
+/** The skipped count, then the closing count line the runner reads last. */
+function printCounts(result: Result): void {
+  console.log(`${result.skipped} skipped`);
+  console.log(`${result.passed} passed, ${result.failed} failed`);
+}
+
 export function run(): Promise<void> {
   const resultFile = process.env.SWITCHBOARD_TEST_RESULT;
   const suite = process.env.SWITCHBOARD_TEST_SUITE || undefined;
   const result: Result = { passed: 0, failed: 0, skipped: 0, suite: suite ?? null, tests: [] };
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec', grep: process.env.SWITCHBOARD_TEST_GREP || undefined });
+  const mocha = new Mocha({
+    ui: 'bdd', timeout: 60000, color: false, reporter: 'spec', grep: process.env.SWITCHBOARD_TEST_GREP || undefined,
+    forbidOnly: true, forbidPending: true,
+  });
   const files = selectFiles(__dirname, suite);
   for (const f of files) mocha.addFile(f);
   console.log(`[integration] ${files.length} test file(s)${suite ? ` for suite "${suite}"` : ''}: ${files.map((f) => path.relative(__dirname, f)).join(', ')}`);
@@ -55,15 +66,18 @@ export function run(): Promise<void> {
     const fail = (e: unknown) => {
       result.error = String((e as Error)?.stack ?? e);
       writeResult(resultFile, result);
-      console.log(`${result.passed} passed, ${result.failed} failed`);
+      printCounts(result);
       reject(e instanceof Error ? e : new Error(String(e)));
     };
     if (files.length === 0) return fail(new Error(`no integration test files found${suite ? ` for suite "${suite}"` : ''} under ${__dirname}`));
     try {
       const runner = mocha.run((failures) => {
         writeResult(resultFile, result);
-        console.log(`${result.passed} passed, ${result.failed} failed`);
-        if (failures > 0 || result.failed > 0) reject(new Error(`${result.failed || failures} integration test(s) failed`));
+        printCounts(result);
+        if (result.failed > 0) reject(new Error(`${result.failed} integration test(s) failed`));
+        else if (result.skipped > 0) reject(new Error(`${result.skipped} integration test(s) skipped; a skipped test fails the run`));
+        else if (failures > 0) reject(new Error(`mocha reported ${failures} failure(s)`));
+        else if (result.passed === 0) reject(new Error('no integration test ran'));
         else resolve();
       });
       const record = (t: Mocha.Runnable, state: TestRecord['state'], err?: Error) => result.tests.push({
@@ -72,7 +86,12 @@ export function run(): Promise<void> {
       });
       runner.on('pass', (t) => { result.passed++; record(t, 'passed'); });
       // Hook failures count too: a broken before() fails its suite rather than passing silently.
-      runner.on('fail', (t, err) => { result.failed++; record(t, 'failed', err); });
+      runner.on('fail', (t, err) => {
+        // Under forbidPending mocha fails a skipped test as "Pending test forbidden": a skip, counted as one.
+        if (t.type === 'test' && t.isPending() && /^Pending test forbidden/.test(err?.message ?? '')) { result.skipped++; record(t, 'skipped'); return; }
+        result.failed++;
+        record(t, 'failed', err);
+      });
       runner.on('pending', (t) => { result.skipped++; record(t, 'skipped'); });
     } catch (e) {
       fail(e);

@@ -2,10 +2,11 @@
 // demo model, demo-model/): asking for a server's tool shows VS Code's approval card for that
 // tool with its arguments and the server it runs on (as VS Code's own MCP server); Allow runs it and the answer quotes the
 // tool's result; the "Always Allow" button under the answer makes the next call run without a
-// card. Screenshots go to docs/images for the README.
-import * as path from 'path';
+// card. The screenshots are the README's (`npm run screenshots`).
 import type { Locator, Page } from 'playwright-core';
-import { openDemoServers, parkPointer, runCommand, screenshot, type UiContext } from './helpers';
+import { docScreenshot, openDemoServers, parkPointer, runCommand, type UiContext } from './helpers';
+
+export const docImages = ['chat-approval.png', 'chat-result.png'];
 
 async function send(page: Page, input: Locator, text: string): Promise<void> {
   await input.locator('.monaco-editor').first().click();
@@ -29,7 +30,8 @@ async function waitForResponse(chat: Locator, text: string | RegExp, timeout = 3
   return response.innerText();
 }
 
-export async function run({ page, shotsDir, repo, log }: UiContext): Promise<void> {
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, log } = ctx;
   await openDemoServers(page);
   await runCommand(page, 'Chat: Open Chat');
   const chat = page.locator('.part.auxiliarybar');
@@ -48,8 +50,7 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
     if (!card.includes(want)) throw new Error(`the card does not show ${JSON.stringify(want)}:\n${card}`);
   }
   await parkPointer(page);
-  await screenshot(page, path.join(shotsDir, 'chat-approval.png'));
-  await screenshot(page, path.join(repo, 'docs', 'images', 'chat-approval.png'));
+  await docScreenshot(ctx, 'chat-approval.png');
   log('the approval card shows the tool, its server and the arguments');
 
   // 2. Allow: the tool runs and the answer is its result.
@@ -60,8 +61,7 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
   const always = chat.locator('.monaco-button', { hasText: 'Always Allow everything_get-sum' }).first();
   await always.waitFor({ timeout: 10000 });
   await parkPointer(page);
-  await screenshot(page, path.join(shotsDir, 'chat-result.png'));
-  await screenshot(page, path.join(repo, 'docs', 'images', 'chat-result.png'));
+  await docScreenshot(ctx, 'chat-result.png');
   log('after Allow the answer quotes the tool\'s result (42), with an Always Allow button');
 
   // 3. Always Allow: the next call runs on our rule, without a card.

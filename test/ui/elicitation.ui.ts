@@ -75,19 +75,8 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
 
     // Sampling: the first request asks whether the server may use a model; Allow is remembered.
     const sample = async (prompt: string) => {
-      // A result document still taking focus can close the palette's next step: then try again.
-      for (let attempt = 1; ; attempt++) {
-        await runCommand(page, 'MCP Switchboard: Run Tool');
-        // The list is virtual: a tool far down is only rendered once the filter brings it up.
-        await page.locator('.quick-input-widget', { hasText: 'Run Tool' }).first().waitFor({ timeout: 5000 }).catch(() => undefined);
-        await page.locator('.quick-input-widget input').fill('asker_sample', { timeout: 5000 }).catch(() => undefined);
-        const listed = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'asker_sample' }).first()
-          .waitFor({ timeout: 5000 }).then(() => true, () => false);
-        if (listed) break;
-        if (attempt === 3) throw new Error('the Run Tool pick did not list asker_sample');
-        await page.keyboard.press('Escape');
-      }
-      await page.keyboard.press('Enter');
+      await runCommand(page, 'MCP Switchboard: Run Tool');
+      await answerPick(page, 'asker_sample');
       await answer(page, 'sample: prompt', prompt);
     };
     await sample('hello model');

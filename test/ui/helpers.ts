@@ -11,17 +11,62 @@ export interface UiContext {
   page: Page;
   /** Folder for this run's screenshots (.test-work/shots/ui/). */
   shotsDir: string;
-  /** Repository root, e.g. to write documentation images under docs/images/. */
+  /**
+   * Where the README's images go when the run takes them (`npm run screenshots`: docs/images/).
+   * Unset in a test run, which writes nothing outside .test-work/. See `docScreenshot`.
+   */
+  docsDir?: string;
+  /** Repository root (the built fixtures are under out/test/fixtures/). */
   repo: string;
   /** The workspace folder the editor opened. */
   workspace: string;
   log: (msg: string) => void;
 }
 
-/** Waits until the workbench is laid out (activity bar and status bar present). */
+/** Waits until the workbench is laid out (activity bar and status bar present), and records focus moves. */
 export async function waitForWorkbench(page: Page, timeout = 60000): Promise<void> {
   await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout });
   await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout });
+  await recordFocusMoves(page);
+}
+
+/**
+ * Keeps the last focus moves of the page (which element, and which workbench code called focus())
+ * and clicks, so a test whose quick input closed under it can say what took the focus (see `focusMoves`).
+ */
+async function recordFocusMoves(page: Page): Promise<void> {
+  // Runs in the page (this project's TypeScript has no DOM types), hence a string.
+  await page.evaluate(`(() => {
+    if (window.__sbFocus) return;
+    const moves = (window.__sbFocus = []);
+    const describe = (el) => el.tagName.toLowerCase() + '.' + String(el.className).split(' ').slice(0, 3).join('.')
+      + (el.getAttribute('aria-label') ? '[' + el.getAttribute('aria-label').slice(0, 40) + ']' : '');
+    const note = (line) => { moves.push(performance.now().toFixed(0) + ' ms ' + line); if (moves.length > 40) moves.shift(); };
+    const focus = HTMLElement.prototype.focus;
+    HTMLElement.prototype.focus = function (...args) {
+      const by = (new Error().stack || '').split('\\n').slice(2, 8).map((l) => l.trim().replace(/^at /, '').replace(/ \\(.*\\)$/, '')).join(' < ');
+      note('focus() ' + describe(this) + ' by ' + by);
+      return focus.apply(this, args);
+    };
+    document.addEventListener('focusin', (e) => note('focusin ' + describe(e.target)), true);
+    for (const type of ['mousedown', 'click']) document.addEventListener(type, (e) => note(type + ' ' + describe(e.target)), true);
+  })()`);
+}
+
+/** The recorded focus moves, newest last, for an error message. */
+export async function focusMoves(page: Page): Promise<string> {
+  const moves = await page.evaluate('window.__sbFocus || []').then((m) => m as string[], () => [] as string[]);
+  return moves.length ? `recent focus moves:\n  ${moves.slice(-15).join('\n  ')}` : 'no focus moves recorded';
+}
+
+/** Waits for `locator`; on timeout, fails with `what` and the recent focus moves. */
+export async function waitOrExplain(page: Page, locator: ReturnType<Page['locator']>, what: string, timeout = 10000): Promise<void> {
+  try {
+    await locator.waitFor({ timeout });
+  } catch {
+    const open = await page.locator('.quick-input-widget').first().innerText({ timeout: 500 }).catch(() => '');
+    throw new Error(`${what} did not show within ${timeout / 1000} s; ${open.trim() ? `the quick input shows ${JSON.stringify(open.trim().slice(0, 200))}` : 'no quick input is open'}; ${await focusMoves(page)}`);
+  }
 }
 
 /** Closes toasts and pop-ups, which otherwise intercept clicks. */
@@ -84,11 +129,17 @@ export async function waitForRow(page: Page, text: string, timeout = 60000): Pro
 
 /** Runs a command through the command palette by its title, as a user would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
+  // The previous flow's last input closes as its answer is sent: F1 before that reopens the closing one.
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10000 }).catch(async () => {
+    throw new Error(`a quick input is still open before "${title}"; ${await focusMoves(page)}`);
+  });
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10000 });
+  await waitOrExplain(page, input, 'the command palette');
+  await input.fill(`>${title}`, { timeout: 5000 }).catch(async (e: Error) => {
+    throw new Error(`the command palette closed before "${title}" was typed (${e.message.split('\n')[0]}); ${await focusMoves(page)}`);
+  });
+  await waitOrExplain(page, page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first(), `the command "${title}" in the palette`);
   await page.keyboard.press('Enter');
 }
 
@@ -97,6 +148,16 @@ export async function screenshot(page: Page, file: string): Promise<string> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * A screenshot the README shows: saved as `name` in this run's shots folder and, when the run takes
+ * the documentation images, in docs/images/ too. A module taking one lists it in its exported
+ * `docImages`, so `npm run screenshots` knows to run it and checks the image was written.
+ */
+export async function docScreenshot({ page, shotsDir, docsDir }: UiContext, name: string): Promise<void> {
+  const file = await screenshot(page, path.join(shotsDir, name));
+  if (docsDir) fs.copyFileSync(file, path.join(docsDir, name));
 }
 
 /** The parts of switchboard.json the UI tests edit. */
@@ -109,48 +170,51 @@ export function editConfig(file: string, edit: (c: Config) => void): void {
   fs.writeFileSync(file, JSON.stringify(config, null, 2));
 }
 
-/** Picks the quick pick item labelled `label`. */
+/**
+ * Picks the quick pick item labelled `label`: types it as the filter (the list is virtual, so an
+ * item far down is only rendered once the filter brings it up), waits for it, and accepts.
+ */
 export async function answerPick(page: Page, label: string): Promise<void> {
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10000 });
-  await page.locator('.quick-input-widget input').fill(label);
+  const input = page.locator('.quick-input-widget input');
+  await waitOrExplain(page, input, `the quick pick for "${label}"`);
+  await input.fill(label);
+  await waitOrExplain(page, page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first(), `the item "${label}"`);
   await page.keyboard.press('Enter');
 }
 
 /** Types into the open input box whose title mentions `step`, and accepts. */
 export async function answer(page: Page, step: string, value: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: step }).first().waitFor({ timeout: 15000 });
+  await waitOrExplain(page, page.locator('.quick-input-widget', { hasText: step }).first(), `the input "${step}"`, 15000);
   const input = page.locator('.quick-input-widget input');
   await input.fill(value);
   await page.keyboard.press('Enter');
 }
 
 /**
- * Clicks a tree row and makes sure it is expanded. The tree re-renders when any server changes
- * state (e.g. the previous test's config being restored), which can swallow the click or the key;
- * so it tries again until the row says it is expanded.
+ * Selects a tree row with a click and expands it from the keyboard (Right arrow), as a keyboard
+ * user would. The click may already toggle it; either way it ends expanded.
  */
 export async function expandRow(page: Page, row: ReturnType<Page['locator']>, timeout = 15000): Promise<void> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    await row.waitFor({ timeout: Math.max(1000, end - Date.now()) });
-    await row.click();
-    if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
-    // A row re-rendered away counts as not expanded yet: the locator finds its successor next time.
-    const expanded = await row.elementHandle({ timeout: 2000 })
-      .then((el) => page.waitForFunction((e) => e.getAttribute('aria-expanded') === 'true', el, { timeout: 2000 }))
-      .then(() => true, () => false);
-    if (expanded) return;
-    if (Date.now() > end) throw new Error('the tree row did not expand');
+  await row.waitFor({ timeout });
+  await row.click();
+  await page.keyboard.press('ArrowRight');
+  try {
+    await row.and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 5000 });
+  } catch {
+    throw new Error(`the tree row ${JSON.stringify(await row.innerText().catch(() => '?'))} did not expand; ${await focusMoves(page)}`);
   }
 }
 
-/** The workbench up, the MCP Switchboard side bar open, and server-everything running (its row shows its tool count). */
+/**
+ * The workbench up, the MCP Switchboard side bar open, and the three demo servers running (the
+ * status bar says so), so their rows have stopped changing.
+ */
 export async function openDemoServers(page: Page): Promise<void> {
   await waitForWorkbench(page);
   await dismissNotifications(page);
   await openViewContainer(page, 'MCP Switchboard');
   await waitForRow(page, 'everything');
-  await waitForRow(page, 'tools', 90000);
+  await page.locator('.part.statusbar .statusbar-item', { hasText: 'MCP 3/3' }).first().waitFor({ timeout: 90000 });
 }
 
 /** Clicks the permission dialog's button titled `title` and waits for the dialog to close. */

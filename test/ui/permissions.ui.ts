@@ -1,26 +1,34 @@
 // The permission prompt as a person meets it: running a destructive tool from the tree asks in a
 // dialog naming the server, tool and arguments; Deny sends nothing; "Always Allow This Tool" runs
 // it and the next run goes through without asking; Manage Tool Permissions revokes the rule and
-// the prompt comes back; the audit log lists the calls. The config is restored at the end.
+// the prompt comes back; the audit log lists the calls. Meanwhile another server's tool list keeps
+// changing: its row repaints, and the vault rows' buttons and the open inputs must not notice. The
+// config is restored at the end. The prompt's screenshot is the README's (`npm run screenshots`).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import {
-  answer, clickAnswer, dismissNotifications, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
+  answer, clickAnswer, dismissNotifications, docScreenshot, editConfig, expandRow, openViewContainer, parkPointer, runCommand, screenshot, waitForRow,
   waitForWorkbench, type UiContext,
 } from './helpers';
 
-export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
+export const docImages = ['permission-prompt.png'];
+
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, shotsDir, repo, workspace, log } = ctx;
   const configFile = path.join(workspace, '.vscode', 'switchboard.json');
   const original = fs.readFileSync(configFile, 'utf8');
-  const fixture = path.join(repo, 'out', 'test', 'fixtures', 'echo.js');
+  const fixture = (name: string) => path.join(repo, 'out', 'test', 'fixtures', `${name}.js`);
   const dialog = page.locator('.monaco-dialog-box');
   const editorShows = (text: string) => page.locator('.part.editor .view-lines', { hasText: text }).first().waitFor({ timeout: 20000 });
   try {
     await waitForWorkbench(page);
     await dismissNotifications(page);
     await openViewContainer(page, 'MCP Switchboard');
-    editConfig(configFile, (c) => { c.servers!.vault = { type: 'stdio', command: process.execPath, args: [fixture], env: { FIXTURE_DESTRUCTIVE: '1' } }; });
+    editConfig(configFile, (c) => {
+      c.servers!.vault = { type: 'stdio', command: process.execPath, args: [fixture('echo')], env: { FIXTURE_DESTRUCTIVE: '1' } };
+      c.servers!.noisy = { type: 'stdio', command: process.execPath, args: [fixture('list-changed')], env: { FIXTURE_FLAP_MS: '150' } };
+    });
     await page.locator('.part.sidebar .monaco-list-row', { hasText: /vault.*tools/ }).first().waitFor({ timeout: 30000 });
     await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'vault' }).first());
     await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="2"]', { hasText: 'Tools' }).first());
@@ -39,8 +47,7 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
       throw new Error(`unexpected answers ${JSON.stringify(buttons)} (a destructive tool must not offer the whole server)`);
     }
     await parkPointer(page);
-    await screenshot(page, path.join(shotsDir, 'permission-prompt.png'));
-    fs.copyFileSync(path.join(shotsDir, 'permission-prompt.png'), path.join(repo, 'docs', 'images', 'permission-prompt.png'));
+    await docScreenshot(ctx, 'permission-prompt.png');
     await clickAnswer(page, 'Deny');
     await editorShows('Not run (denied)');
     log('a destructive tool asked in a dialog with server, tool, requester and arguments; Deny sent nothing');
@@ -84,29 +91,12 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
 }
 
 /**
- * Run Tool… on the `erase` row (its inline action), answering the one argument. When the tree
- * re-rendered the row between hover and click, VS Code runs the action without its node and the
- * command asks which tool: that path is answered too. A re-render can also take focus back to
- * the tree just after the input opened, which closes it (quick inputs close on focus loss); then
- * the click is simply made again.
+ * Run Tool… on the `erase` row (its inline action), answering the one argument. The command must
+ * get its row (no "which tool?" pick), and its input must stay open until answered.
  */
 async function runErase(page: Page, item: string): Promise<void> {
   const row = page.locator('.part.sidebar .monaco-list-row[aria-level="3"]', { hasText: 'vault_erase' }).first();
-  const widget = page.locator('.quick-input-widget').first();
-  const step = page.locator('.quick-input-widget', { hasText: 'erase: item' }).first();
-  for (let attempt = 1; ; attempt++) {
-    await row.hover();
-    await row.locator('.action-label[aria-label^="Run Tool"]').first().click();
-    await widget.waitFor({ timeout: 15000 });
-    await page.waitForTimeout(300);
-    if (await widget.isVisible() && !(await step.isVisible())) {
-      await widget.locator('input').fill('vault_erase', { timeout: 5000 }).catch(() => undefined);
-      const pickRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'vault_erase' }).first();
-      if (await pickRow.waitFor({ timeout: 5000 }).then(() => true, () => false)) await page.keyboard.press('Enter');
-    }
-    if (await step.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-    if (attempt === 3) throw new Error(`Run Tool on vault_erase did not ask for "item" after ${attempt} tries`);
-    await page.keyboard.press('Escape');
-  }
+  await row.hover();
+  await row.locator('.action-label[aria-label^="Run Tool"]').first().click();
   await answer(page, 'erase: item', item);
 }

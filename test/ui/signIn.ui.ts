@@ -2,13 +2,17 @@
 // "needs sign-in" with a Sign In button (and one notification offering the same); clicking it
 // shows the page's full address, and "Open" opens it in a new browser tab; "Allow" there sends the browser
 // back to Switchboard's loopback listener, which says so; the server then runs with its tools.
-// Screenshots of the tree row and of the consent page. The config is restored at the end.
+// Screenshots of the tree row (the README's, `npm run screenshots`) and of the consent page. The
+// config is restored at the end.
 import * as fs from 'fs';
 import * as path from 'path';
 import { startHttpFixture } from '../fixtures/spawn';
-import { clickAnswer, dismissNotifications, editConfig, openViewContainer, parkPointer, screenshot, waitForWorkbench, type UiContext } from './helpers';
+import { clickAnswer, dismissNotifications, docScreenshot, editConfig, openViewContainer, parkPointer, waitForWorkbench, type UiContext } from './helpers';
 
-export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
+export const docImages = ['needs-sign-in.png'];
+
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, shotsDir, workspace, log } = ctx;
   const configFile = path.join(workspace, '.vscode', 'switchboard.json');
   const original = fs.readFileSync(configFile, 'utf8');
   const fx = await startHttpFixture('oauth', [], { env: { ...process.env, FIXTURE_CONSENT: '1' } });
@@ -20,15 +24,11 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
     const row = page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: /secured.*needs sign-in/ }).first();
     await row.waitFor({ timeout: 30000 });
     await page.locator('.notifications-toasts', { hasText: 'MCP server "secured" needs you to sign in.' }).first().waitFor({ timeout: 10000 });
-    // The window has just opened and the other three servers may still be starting. Until they
-    // run, the tree redraws its rows, and once (1 run in 6) a click on the inline button during a
-    // redraw reached the command without its row, which then asked which server to sign into.
-    await page.locator('.part.statusbar .statusbar-item', { hasText: 'MCP 3/4' }).first().waitFor({ timeout: 30000 });
+    // The other servers may still be starting: their rows change, this one's does not.
     await row.hover();
     await parkPointer(page).catch(() => undefined);
     await row.hover();
-    await screenshot(page, path.join(shotsDir, 'needs-sign-in.png'));
-    fs.copyFileSync(path.join(shotsDir, 'needs-sign-in.png'), path.join(repo, 'docs', 'images', 'needs-sign-in.png'));
+    await docScreenshot(ctx, 'needs-sign-in.png');
     log('the tree shows "needs sign-in" with a Sign In button, and one notification says so');
 
     await row.locator('.action-label[aria-label^="Sign In"]').first().click();

@@ -1,9 +1,11 @@
 // A user expands a demo server to see its tools, then opens that server's output channel from the
-// command palette and sees its stderr there. Screenshots go to docs/images for the README.
-import * as path from 'path';
-import { expandRow, openDemoServers, parkPointer, runCommand, screenshot, waitForRow, type UiContext } from './helpers';
+// command palette and sees its stderr there. The screenshots are the README's (`npm run screenshots`).
+import { docScreenshot, expandRow, openDemoServers, parkPointer, runCommand, waitForRow, type UiContext } from './helpers';
 
-export async function run({ page, shotsDir, repo, log }: UiContext): Promise<void> {
+export const docImages = ['tools.png', 'output.png'];
+
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, log } = ctx;
   await openDemoServers(page);
   // Select the row, then expand it from the keyboard (Right arrow), as a keyboard user would.
   await expandRow(page, page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'everything' }).first());
@@ -11,8 +13,7 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
   await waitForRow(page, 'everything_echo');
   log('server-everything\'s tools are listed with namespaced names');
   await parkPointer(page);
-  await screenshot(page, path.join(shotsDir, 'tools.png'));
-  await screenshot(page, path.join(repo, 'docs', 'images', 'tools.png'));
+  await docScreenshot(ctx, 'tools.png');
 
   await runCommand(page, 'MCP Switchboard: Show Server Output');
   const input = page.locator('.quick-input-widget input');
@@ -25,6 +26,5 @@ export async function run({ page, shotsDir, repo, log }: UiContext): Promise<voi
   await line.waitFor({ timeout: 20000 });
   log('the memory server\'s stderr is in its own output channel');
   await parkPointer(page);
-  await screenshot(page, path.join(shotsDir, 'output.png'));
-  await screenshot(page, path.join(repo, 'docs', 'images', 'output.png'));
+  await docScreenshot(ctx, 'output.png');
 }

@@ -1,12 +1,14 @@
 // The workbench loads with the installed extension; its activity-bar container opens the side bar
 // and, when the workspace configures servers (the demo does), lists each of them. The screenshot is
-// the one in the README (docs/images/sidebar.png).
+// the README's docs/images/sidebar.png (`npm run screenshots`).
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'jsonc-parser';
 import {
-  dismissNotifications, openViewContainer, parkPointer, screenshot, waitForActivation, waitForRow, waitForWorkbench, type UiContext,
+  dismissNotifications, docScreenshot, openViewContainer, parkPointer, waitForActivation, waitForRow, waitForWorkbench, type UiContext,
 } from './helpers';
+
+export const docImages = ['sidebar.png'];
 
 /** Server names from the workspace's .vscode/switchboard.json, if it has one. */
 function configuredServers(workspace: string): string[] {
@@ -16,7 +18,8 @@ function configuredServers(workspace: string): string[] {
   return Object.keys(config?.servers ?? {});
 }
 
-export async function run({ page, shotsDir, repo, workspace, log }: UiContext): Promise<void> {
+export async function run(ctx: UiContext): Promise<void> {
+  const { page, workspace, log } = ctx;
   await waitForWorkbench(page);
   log('workbench ready');
   await dismissNotifications(page);
@@ -32,6 +35,5 @@ export async function run({ page, shotsDir, repo, workspace, log }: UiContext): 
   await dismissNotifications(page);
   await parkPointer(page);
   await page.waitForTimeout(1000);
-  await screenshot(page, path.join(shotsDir, 'sidebar.png'));
-  log(`wrote ${await screenshot(page, path.join(repo, 'docs', 'images', 'sidebar.png'))}`);
+  await docScreenshot(ctx, 'sidebar.png');
 }
