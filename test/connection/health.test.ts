@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { DesiredServer } from '../../src/client/manager';
 import { isAlive } from '../../src/client/processTree';
+import { RestartPolicy } from '../../src/client/restartPolicy';
 import { startHttpFixture } from '../fixtures/spawn';
 import { fixtureServer, testManager, waitFor, waitForState, resultTexts } from './helpers';
 
@@ -13,8 +14,8 @@ describe('health: hung servers and expired sessions (real processes)', function 
   this.timeout(30_000);
   const stops: (() => Promise<void> | void)[] = [];
   afterEach(async () => { for (const s of stops.splice(0).reverse()) await s(); });
-  const manager = (ping?: { intervalMs: number; timeoutMs: number }) => {
-    const { manager: m, logs } = testManager(undefined, undefined, { ping });
+  const manager = (ping?: { intervalMs: number; timeoutMs: number }, policy?: () => RestartPolicy) => {
+    const { manager: m, logs } = testManager(undefined, policy, { ping });
     stops.push(async () => { await m.stopAll(1000); m.dispose(); });
     return { m, logs };
   };
@@ -41,7 +42,9 @@ describe('health: hung servers and expired sessions (real processes)', function 
   it('keeps trying a remote server that went away after running, and is back when it is', async () => {
     const first = await startHttpFixture('sse');
     const { port, url } = first;
-    const { m, logs } = manager();
+    // The product's restart delays (from 500 ms): the test manager's 50 ms spend all five tries
+    // in under a second, before a loaded machine has the fixture listening again.
+    const { m, logs } = manager(undefined, () => new RestartPolicy());
     await m.reconcile([{ name: 'flaky', sourceKind: 'user', config: { type: 'sse', url, headers: {} } }]);
     assert.equal(m.state('flaky')?.kind, 'running');
     await first.stop();

@@ -15,7 +15,9 @@ if (marker) appendFileSync(marker, `started ${JSON.stringify(process.argv.slice(
 
 const names = (process.env.HOSTILE_TOOLS ?? '__proto__,constructor,toString,hasOwnProperty,leak').split(',');
 const schema = '{"type":"object","properties":{"__proto__":{"type":"string"},"constructor":{"type":"string"},"text":{"type":"string"}}}';
-const tools = `[${names.map((n) => `{"name":${JSON.stringify(n)},"description":"tool ${n}","inputSchema":${schema}}`).join(',')}]`;
+// Not destructive, so a call through the gateway is VS Code's card to settle (a tool that may be
+// destructive always gets our own dialog).
+const tools = `[${names.map((n) => `{"name":${JSON.stringify(n)},"description":"tool ${n}","inputSchema":${schema},"annotations":{"destructiveHint":false}}`).join(',')}]`;
 /** Written as text so the keys survive as own properties when the client parses them. */
 const poison = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"toString":"x"}';
 
