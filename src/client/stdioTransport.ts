@@ -16,7 +16,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import { parseLine } from './jsonRpc';
 import { MessageScanner } from './messageBounds';
@@ -33,6 +33,12 @@ export interface StdioParams {
 /** A line longer than this is not a message we can take; the connection is closed. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const CLOSE_STEP_MS = 2000;
+/**
+ * A chunk larger than this is read in slices, one per turn of the event loop: until the scanner's
+ * loop is compiled (which a busy machine can delay), scanning a whole 64 KB chunk at once could
+ * hold the host's thread for tens of ms.
+ */
+const SLICE_BYTES = 16 * 1024;
 
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -75,7 +81,7 @@ export class StdioTransport implements Transport {
       });
       child.stdin.on('error', (e) => this.onerror?.(e));
       child.stdout.on('error', (e) => this.onerror?.(e));
-      child.stdout.on('data', (chunk: Buffer) => this._read(chunk));
+      child.stdout.on('data', (chunk: Buffer) => this._take(chunk, child.stdout));
       if (this._params.onStderr) child.stderr.on('data', this._params.onStderr);
       else child.stderr.resume();
     });
@@ -123,6 +129,18 @@ export class StdioTransport implements Transport {
       try { child.kill(signal); } catch { /* already gone */ }
       if (signal === 'SIGTERM') await step();
     }
+  }
+
+  /** Reads `chunk`, a large one slice by slice with the stream paused meanwhile (order is kept). */
+  private _take(chunk: Buffer, stdout: Readable): void {
+    if (chunk.length <= SLICE_BYTES) return this._read(chunk);
+    stdout.pause();
+    const next = (from: number) => {
+      this._read(chunk.subarray(from, from + SLICE_BYTES));
+      if (from + SLICE_BYTES < chunk.length) setImmediate(next, from + SLICE_BYTES);
+      else stdout.resume();
+    };
+    next(0);
   }
 
   private _read(chunk: Buffer): void {
