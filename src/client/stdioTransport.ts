@@ -20,7 +20,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import { sleep } from '../common/async';
 import { parseLine } from './jsonRpc';
@@ -43,6 +43,12 @@ const CLOSE_STEP_MS = 2000;
 const POLL_MS = 100;
 /** The environment variable that marks a server's tree; each launch gets its own random value. */
 export const TREE_MARKER_ENV = 'MCP_SWITCHBOARD_TREE';
+/**
+ * A chunk larger than this is read in slices, one per turn of the event loop: until the scanner's
+ * loop is compiled (which a busy machine can delay), scanning a whole 64 KB chunk at once could
+ * hold the host's thread for tens of ms.
+ */
+const SLICE_BYTES = 16 * 1024;
 
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -102,7 +108,7 @@ export class StdioTransport implements Transport {
       });
       child.stdin.on('error', (e) => this.onerror?.(e));
       child.stdout.on('error', (e) => this.onerror?.(e));
-      child.stdout.on('data', (chunk: Buffer) => this._read(chunk));
+      child.stdout.on('data', (chunk: Buffer) => this._take(chunk, child.stdout));
       if (this._params.onStderr) child.stderr.on('data', this._params.onStderr);
       else child.stderr.resume();
     });
@@ -196,6 +202,18 @@ export class StdioTransport implements Transport {
       if (Date.now() >= end) return false;
       await sleep(POLL_MS);
     }
+  }
+
+  /** Reads `chunk`, a large one slice by slice with the stream paused meanwhile (order is kept). */
+  private _take(chunk: Buffer, stdout: Readable): void {
+    if (chunk.length <= SLICE_BYTES) return this._read(chunk);
+    stdout.pause();
+    const next = (from: number) => {
+      this._read(chunk.subarray(from, from + SLICE_BYTES));
+      if (from + SLICE_BYTES < chunk.length) setImmediate(next, from + SLICE_BYTES);
+      else stdout.resume();
+    };
+    next(0);
   }
 
   private _read(chunk: Buffer): void {

@@ -106,7 +106,7 @@ export class ToolRouter extends Disposable {
       return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: the arguments must be a JSON object.` };
     }
     const check = this._guard.check(target.tool.inputSchema, args, name);
-    if (check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, check.unchecked);
+    if (check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, `its input schema: ${check.unchecked}`);
     if (!check.ok) return { kind: 'invalidArguments', message: `Invalid arguments for ${name}: ${check.message}.` };
 
     if (this._opts.authorize) {
@@ -162,8 +162,9 @@ export class ToolRouter extends Disposable {
     if (schema) {
       // A tool that promises structured output and breaks it is a server bug the model cannot fix.
       if (result.structuredContent === undefined) return { kind: 'failed', message: `${name} returned no structured content although it declares an output schema.` };
-      const check = this._guard.getValidator(schema)(result.structuredContent);
-      if (!check.valid) return { kind: 'failed', message: `${name} returned structured content that does not match its output schema: ${check.errorMessage}.` };
+      const check = this._guard.check(schema, result.structuredContent, name, 'value');
+      if (check.unchecked) this._opts.onSchemaProblem?.(target.server, target.tool.name, `its output schema: ${check.unchecked}`);
+      if (!check.ok) return { kind: 'failed', message: `${name} returned structured content that does not match its output schema: ${check.message}.` };
     }
     return withModel('ok', result, this._opts.limits);
   }

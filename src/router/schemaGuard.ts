@@ -63,17 +63,18 @@ export class SchemaGuard implements jsonSchemaValidator {
   constructor(private readonly _onSchemaError?: (message: string, context?: string) => void) {}
 
   /**
-   * Validates `args` against `schema`. A schema that cannot be compiled does not make its tool
+   * Validates `args` against `schema` (or, with `noun` 'value', a tool's structured output against
+   * its output schema). A schema that cannot be compiled does not make its tool
    * unusable: the call goes through unchecked (the server still validates its own input) and the
    * problem is reported once, because a model cannot fix a server's broken schema.
    */
-  check(schema: unknown, args: unknown, context?: string): ArgumentCheck {
+  check(schema: unknown, args: unknown, context?: string, noun: 'argument' | 'value' = 'argument'): ArgumentCheck {
     // MCP requires an object schema; anything else (absent, `true`) constrains nothing we can check.
     if (!isObject(schema)) return { ok: true };
     const { compiled: { validate, problem }, fresh } = this._validator(schema, context);
     const report = fresh && problem ? { unchecked: problem } : {};
     if (validate instanceof Error || validate(args)) return { ok: true, ...report };
-    return { ok: false, message: describeErrors((validate as ValidateFunction).errors ?? []), ...report };
+    return { ok: false, message: describeErrors((validate as ValidateFunction).errors ?? [], noun), ...report };
   }
 
   /**
@@ -112,7 +113,7 @@ export class SchemaGuard implements jsonSchemaValidator {
   private _compile(schema: object): Compiled {
     this._leftOut = [];
     const validate = this._compileAjv(schema);
-    if (validate instanceof Error) return { validate, problem: `cannot compile schema: ${validate.message}; calls go unchecked` };
+    if (validate instanceof Error) return { validate, problem: `cannot compile schema: ${validate.message}; nothing is checked against it` };
     const leftOut = [...new Set(this._leftOut)];
     return leftOut.length ? { validate, problem: `${leftOut.join('; ')}: checked without ${leftOut.length > 1 ? 'them' : 'it'}` } : { validate };
   }

@@ -24,7 +24,7 @@ export class ToolAccess extends Disposable {
     this.router = this._register(new ToolRouter(managerBackend(manager), {
       guard,
       authorize: this.permissions.authorize,
-      onSchemaProblem: (server, tool, m) => logs.logFor(server).warn(`tool "${tool}": its input schema: ${m}`),
+      onSchemaProblem: (server, tool, m) => logs.logFor(server).warn(`tool "${tool}": ${m}`),
     }));
     this._register(this.router.onDidCall((record) => this.permissions.record(record)));
   }

@@ -72,6 +72,12 @@ describe('adversarial: regex backtracking in schemas', function () {
     assert.equal((await router.call('regex_strict', { pair: 7 }, { origin: 'cli' })).kind, 'invalidArguments', 'types are still checked');
     const reports = problems.filter((p) => p.startsWith('regex/strict'));
     assert.equal(reports.length, 1, `one report: ${JSON.stringify(problems)}`);
-    assert.match(reports[0], /^regex\/strict: pattern "\^\(\.\)\\\\1\$" cannot be matched in linear time .*; pattern "\^\(\?=x\)x\+\$" .*: checked without them$/);
+    assert.match(reports[0], /^regex\/strict: its input schema: pattern "\^\(\.\)\\\\1\$" cannot be matched in linear time .*; pattern "\^\(\?=x\)x\+\$" .*: checked without them$/);
+  });
+
+  it('does the same for an output schema', async () => {
+    for (let i = 0; i < 2; i++) assert.equal((await router.call('regex_pairs', {}, { origin: 'cli' })).kind, 'ok');
+    assert.deepEqual(problems.filter((p) => p.startsWith('regex/pairs')).map((p) => p.replace(/ \(.*\)/, '')),
+      ['regex/pairs: its output schema: pattern "^(.)\\\\1$" cannot be matched in linear time: checked without it']);
   });
 });

@@ -3,7 +3,7 @@
  * output schema whose `pattern` is `^(a+)+$` and answers with a string that almost matches it;
  * `lookup` puts the same pattern on an argument, so the model's own argument is the trigger;
  * `strict` uses a backreference and a lookahead (which a linear-time engine cannot run) beside an
- * ordinary `required` and `type`.
+ * ordinary `required` and `type`; `pairs` puts a backreference in its output schema.
  */
 import { serveRaw, textResult } from './rawServer';
 
@@ -35,7 +35,15 @@ serveRaw('regex', () => [
       },
     }),
   },
+  {
+    name: 'pairs',
+    json: JSON.stringify({
+      name: 'pairs', description: 'Answers with a pair.', inputSchema: { type: 'object' },
+      outputSchema: { type: 'object', properties: { pair: { type: 'string', pattern: '^(.)\\1$' } }, required: ['pair'] },
+    }),
+  },
 ], (name, args) => {
+  if (name === 'pairs') return '{"content":[{"type":"text","text":"ab"}],"structuredContent":{"pair":"ab"}}';
   if (name === 'shout') return `{"content":[{"type":"text","text":${JSON.stringify(almost)}}],"structuredContent":{"word":${JSON.stringify(almost)}}}`;
   return textResult(`${name} got ${JSON.stringify(args)}`);
 });
