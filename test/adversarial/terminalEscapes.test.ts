@@ -54,12 +54,10 @@ describe('adversarial: terminal escape codes in CLI output', function () {
 
   it('no escape sequence from a server reaches the terminal through list, call or --verbose', async () => {
     const runs = {
-      list: await cli('list'),
-      listVerbose: await cli('list', '--verbose'),
+      list: await cli('list', '--verbose'),
       call: await cli('call', 'evil_greet', '{}', '--yes', '--verbose'),
       callError: await cli('call', 'evil_fail', '{}', '--yes'),
       callJson: await cli('call', 'evil_greet', '{}', '--yes', '--json'),
-      echo: await cli('call', 'echo_echo', '{"text":"still here"}', '--yes'),
     };
     const figures = readChildFigures(watchFile(), Object.keys(runs).length);
     for (const [what, r] of Object.entries(runs)) assertClean(r, what);
@@ -70,7 +68,7 @@ describe('adversarial: terminal escape codes in CLI output', function () {
     assert.match(runs.list.stdout, /greet-description\s*greet-description-end/);
     assert.match(runs.list.stdout, /^dead: error: /m);
     assert.match(runs.list.stdout, /stderr \| stderr-line\s*stderr-line-end/);
-    assert.match(runs.listVerbose.stderr, /\[evil\] stderr-line\s*stderr-line-end/);
+    assert.match(runs.list.stderr, /\[evil\] stderr-line\s*stderr-line-end/);
     assert.equal(runs.call.code, 0, runs.call.stderr);
     assert.equal(runs.call.stdout, 'resultresult-end\n');
     assert.match(runs.call.stderr, /\[evil\] call-stderr\s*call-stderr-end/);
@@ -79,13 +77,13 @@ describe('adversarial: terminal escape codes in CLI output', function () {
     // JSON keeps the server's exact text, escaped, for a program to judge.
     const json = JSON.parse(runs.callJson.stdout) as { result: { content: { text: string }[] } };
     assert.equal(json.result.content[0].text, `result${HOSTILE}result-end`);
-    // The well-behaved server is unaffected.
-    assert.equal(runs.echo.code, 0, runs.echo.stderr);
-    assert.equal(runs.echo.stdout.trim(), 'still here');
+    // The well-behaved server, listed in the same run as the hostile ones, is unaffected.
+    assert.match(runs.list.stdout, /^echo: running — \d+ tools/m);
+    assert.match(runs.list.stdout, /^ {2}echo_echo {2}Returns its text\.$/m);
 
     survived({
       attack: 'terminal escape codes in CLI output',
-      outcome: 'list, call and --verbose print the server\'s text with every control sequence removed (JSON escapes them); the other server answers',
+      outcome: 'list, call and --verbose print the server\'s text with every control sequence removed (JSON escapes them); the other server is listed as usual',
       figures, bounds: { rssGrowthMb: 50 },
     });
   });
