@@ -51,8 +51,9 @@ describe('what servers ask of the editor: roots, logging, sampling', function ()
     const fake = await fakeModel();
     fake.reset();
     const [model] = await vscode.lm.selectChatModels({ vendor: fake.vendor });
+    // A consent holds for the server identity it was given to; a refusal without one holds for the name.
     await settings().update('sampling', {
-      asker: { allowed: true, model: `${model.vendor}/${model.id}` },
+      asker: { allowed: true, model: `${model.vendor}/${model.id}`, identity: a.manager.identity('asker') },
       refused: { allowed: false },
     }, vscode.ConfigurationTarget.Global);
     fake.script({ text: 'forty-two' });
@@ -68,5 +69,15 @@ describe('what servers ask of the editor: roots, logging, sampling', function ()
     assert.strictEqual(refused.isError, true);
     assert.match(texts(refused)[0], /does not let this server use a language model/);
     assert.strictEqual(fake.requests().length, before, 'no model saw the refused request');
+  });
+
+  it('asks again when the consent was given to another server of that name', async () => {
+    const fake = await fakeModel();
+    await settings().update('sampling', { asker: { allowed: true, identity: 'user:someone-else' } }, vscode.ConfigurationTarget.Global);
+    const before = fake.requests().length;
+    const answer = await a.manager.connection('asker')!.client!.callTool({ name: 'sample', arguments: { prompt: 'x' } });
+    // Test mode refuses the consent dialog; that it was shown is what counts.
+    assert.match(texts(answer)[0], /MCP server "asker" wants to use a language model/);
+    assert.strictEqual(fake.requests().length, before, 'no model saw the request');
   });
 });
