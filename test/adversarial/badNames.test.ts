@@ -52,7 +52,7 @@ describe('adversarial: NUL and lone surrogates in names', function () {
     survived({
       attack: 'NUL and lone surrogates in names',
       outcome: 'Each tool, resource and prompt with a bad name was rejected alone with a line in the server\'s log; long text was shortened and cleaned; the rest kept working.',
-      figures, bounds: { rssGrowthMb: 96 },
+      figures, bounds: { rssGrowthMb: 32 },
     });
   });
 });

@@ -36,7 +36,7 @@ describe('adversarial: dies while listing', function () {
     survived({
       attack: 'dies while listing',
       outcome: 'The server showed as failed at once, with its exit code and last stderr line; the other server kept answering.',
-      figures, bounds: { rssGrowthMb: 64 },
+      figures, bounds: { rssGrowthMb: 32 },
     });
   });
 });

@@ -69,7 +69,7 @@ describe('adversarial: tool list changes between list and call', function () {
     survived({
       attack: 'tool list changes between list and call',
       outcome: 'A tool changed or removed while the user was asked, or just before the call, was not called; the call said why; an answer shaped like another tool\'s was refused.',
-      figures, bounds: { rssGrowthMb: 64 },
+      figures, bounds: { rssGrowthMb: 32 },
     });
   });
 });

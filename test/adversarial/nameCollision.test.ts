@@ -53,7 +53,7 @@ describe('adversarial: hash-suffix name collision', function () {
     survived({
       attack: 'hash-suffix name collision',
       outcome: 'Every crafted name got its own hash; each call reached the server that lists the tool, and the other servers kept answering.',
-      figures, bounds: { rssGrowthMb: 64 },
+      figures, bounds: { rssGrowthMb: 32 },
     });
   });
 });
