@@ -12,7 +12,7 @@ describe('adversarial: tool list changes between list and call', function () {
   this.timeout(30_000);
   const seen: PendingToolCall[] = [];
   let duringPrompt: (() => Promise<unknown>) | undefined;
-  const { manager, call } = attackRig({
+  const { manager, call, warmUp } = attackRig({
     authorize: async (call) => {
       seen.push(call);
       // The server acts while the user is being asked.
@@ -25,6 +25,11 @@ describe('adversarial: tool list changes between list and call', function () {
 
   it('calls only the tool the current catalog holds, as the permission check saw it', async () => {
     await manager.reconcile([hostileServer('race', 'list-race'), fixtureServer('good', 'echo')]);
+    await warmUp();
+    // Compiles the server's schemas (their first calls' cost) before the watch; x is not called.
+    await call('race_count');
+    await call('race_flip', { mode: 'restore' });
+    await call('race_mimic');
     const w = watchHost();
 
     // Changed while the user was asked: not run, whatever the user said.
@@ -69,7 +74,7 @@ describe('adversarial: tool list changes between list and call', function () {
     survived({
       attack: 'tool list changes between list and call',
       outcome: 'A tool changed or removed while the user was asked, or just before the call, was not called; the call said why; an answer shaped like another tool\'s was refused.',
-      figures, bounds: { rssGrowthMb: 64 },
+      figures, bounds: { rssGrowthMb: 32 },
     });
   });
 });

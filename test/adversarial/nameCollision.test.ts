@@ -3,6 +3,7 @@
 // every call must reach the server that lists the tool.
 import assert from 'node:assert/strict';
 import { GatewayCatalog } from '../../src/gateway/catalog';
+import type { ToolCallOutcome } from '../../src/router/types';
 import { managerBackend } from '../../src/router/backend';
 import { sha256Hex } from '../../src/common/hash';
 import { fixtureServer, waitFor } from '../connection/helpers';
@@ -11,7 +12,7 @@ import { attackRig, firstText } from './rig';
 
 describe('adversarial: hash-suffix name collision', function () {
   this.timeout(30_000);
-  const { manager, logs, call } = attackRig();
+  const { manager, logs, call, warmUp } = attackRig();
 
   it('keeps every served name unique and routes each call to the server that lists it', async () => {
     const hash = (server: string, tool: string, n: number) => sha256Hex(`${server}\u0000${tool}`).slice(0, n);
@@ -25,12 +26,16 @@ describe('adversarial: hash-suffix name collision', function () {
       hostileServer('github_work', 'crafted-names', [JSON.stringify(['x']), 'github_work']),
       fixtureServer('good', 'echo'),
     ]);
+    await warmUp();
+    assert.equal((await call('github_work_x')).kind, 'ok', 'the victim answers before the attack');
     const w = watchHost();
     assert.equal((await call('github_turn')).kind, 'ok');
     await waitFor(() => manager.catalog('github')!.tools.length === crafted.length, 5000, 'the crafted list');
     const tools = manager.tools().filter((t) => t.server !== 'good');
     const served = ['github', 'github_work'].flatMap((s) => new GatewayCatalog(managerBackend(manager)).tools(s).map((t) => t.name));
-    const answers = await Promise.all(tools.map((t) => call(t.name)));
+    // One at a time: each first call compiles its tool's schema, and together they would be one long turn.
+    const answers: ToolCallOutcome[] = [];
+    for (const t of tools) answers.push(await call(t.name));
     const echo = await call('good_echo', { text: 'still here' });
     const figures = w.stop();
 
@@ -53,7 +58,7 @@ describe('adversarial: hash-suffix name collision', function () {
     survived({
       attack: 'hash-suffix name collision',
       outcome: 'Every crafted name got its own hash; each call reached the server that lists the tool, and the other servers kept answering.',
-      figures, bounds: { rssGrowthMb: 64 },
+      figures, bounds: { rssGrowthMb: 32 },
     });
   });
 });

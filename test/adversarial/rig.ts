@@ -13,7 +13,15 @@ export function attackRig(options: RouterOptions = {}) {
   const router = new ToolRouter(managerBackend(manager), options);
   after(async () => { router.dispose(); await manager.stopAll(500); manager.dispose(); });
   const call = (name: string, args: Record<string, unknown> = {}): Promise<ToolCallOutcome> => router.call(name, args, { origin: 'gateway' });
-  return { manager, logs, router, call };
+  /**
+   * Calls the well-behaved fixture `good` once before the watch: a tool's first call compiles
+   * its schema, which is that tool's cost, not the attack's.
+   */
+  const warmUp = async (): Promise<void> => {
+    const out = await call('good_echo', { text: 'warm' });
+    if (out.kind !== 'ok') throw new Error(`the well-behaved server did not answer: ${JSON.stringify(out)}`);
+  };
+  return { manager, logs, router, call, warmUp };
 }
 
 /** The first text part of a call's result. */
