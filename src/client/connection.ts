@@ -18,7 +18,7 @@ import type { ToolCaller } from './toolCalls';
 import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
-import { LineSplitter, LineTail } from './lines';
+import { boundedLog, LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
 import { RestartPolicy } from './restartPolicy';
 import { errored, isActive, needsSignIn, running, starting, stopped } from './state';
@@ -65,6 +65,11 @@ export class McpServerConnection extends Disposable {
   private _restartTimer?: NodeJS.Timeout;
   private readonly _policy: RestartPolicy;
   private readonly _tail = new LineTail(20);
+  /**
+   * For what the server makes us write (its stderr, protocol errors, traces of its messages): cut
+   * and thinned, so a flooding server cannot flood the log. Our own few lines go to the log as is.
+   */
+  private readonly _log: ServerLog;
 
   private readonly _onDidChangeState = this._register(new Emitter<ServerState>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -74,6 +79,7 @@ export class McpServerConnection extends Disposable {
   constructor(readonly definition: ResolvedServer, private readonly _opts: ConnectionOptions) {
     super();
     this._policy = _opts.restartPolicy ?? new RestartPolicy();
+    this._log = boundedLog(_opts.log);
     this._register(toDisposable(() => clearTimeout(this._restartTimer)));
   }
 
@@ -193,11 +199,11 @@ export class McpServerConnection extends Disposable {
     const { config } = this.definition;
     const stderr = new LineSplitter((line) => {
       this._tail.push(line);
-      this._opts.log.stderr(line);
+      this._log.stderr(line);
     });
     launch.store.add(toDisposable(() => stderr.flush()));
     const opts: OpenOptions = {
-      log: this._opts.log,
+      log: this._log,
       createClient: () => this._createClient(launch),
       onStderr: (chunk) => stderr.push(chunk),
       timeoutMs,
@@ -218,7 +224,7 @@ export class McpServerConnection extends Disposable {
     opened.client.onerror = (e) => {
       // The server forgot our session (HTTP 404): the transport closes, and a new session starts at once.
       if (isSessionExpired(e)) launch.sessionExpired = true;
-      this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+      this._log.warn(`protocol error: ${errorMessage(e)}`);
     };
     if (gen !== this._generation) return;
     const catalog = emptyCatalog();
@@ -301,8 +307,9 @@ export class McpServerConnection extends Disposable {
       this._restartTimer = setTimeout(() => { if (gen === this._generation) void this._startLaunch(true); }, 0);
       return;
     }
-    const lastError = why ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
-    this._opts.log.error(why ?? `${lastError} unexpectedly`);
+    const failure = why ?? launch.tracked?.failure?.();
+    const lastError = failure ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
+    this._opts.log.error(failure ?? `${lastError} unexpectedly`);
     this._retry(lastError);
   }
 

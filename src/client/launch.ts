@@ -16,6 +16,8 @@ export interface TrackedTransport {
   stop?(graceMs: number): Promise<void>;
   /** SIGKILL to a stdio server's whole process tree. */
   kill?(): Promise<void>;
+  /** Why the transport closed the connection itself, if it did (the server broke the protocol). */
+  failure?(): string | undefined;
 }
 
 export class Launch {

@@ -37,9 +37,28 @@ export interface StdioParams {
 }
 
 /** A line longer than this is not a message we can take; the connection is closed. */
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+/**
+ * Messages waiting in the server's stdin beyond this are refused rather than buffered: a server
+ * that stops reading would otherwise hold every later message in our memory.
+ */
+export const MAX_INPUT_BACKLOG_BYTES = 8 * 1024 * 1024;
 const CLOSE_STEP_MS = 2000;
 const POLL_MS = 100;
+/**
+ * The longest we read the server's output in one turn of the event loop before letting the rest
+ * of the host run: libuv hands over many chunks at once, and a flood of small messages in them
+ * would otherwise hold the thread for as long as the flood lasts.
+ */
+const READ_SLICE_MS = 10;
+/** Notifications a second the client is handed (after a burst); a flood beyond is dropped and counted. */
+const NOTIFICATIONS_PER_SECOND = 500;
+const NOTIFICATION_BURST = 2000;
+/** A flooding server is not read for this long once its notifications are being dropped. */
+const FLOOD_PAUSE_MS = 100;
+/** Stderr read a second (after a burst); a server that writes more waits on its pipe. */
+const STDERR_BYTES_PER_SECOND = 1024 * 1024;
+const STDERR_BURST_BYTES = 4 * 1024 * 1024;
 /** The environment variable that marks a server's tree; each launch gets its own random value. */
 export const TREE_MARKER_ENV = 'MCP_SWITCHBOARD_TREE';
 
@@ -59,6 +78,24 @@ export class StdioTransport implements Transport {
   private _exit?: string;
   /** A message went out in this tick already; see `_coalesce`. */
   private _inTick = false;
+  /** Resolves when the server has read what waits in its stdin (or stdin closed). */
+  private _drained?: Promise<void>;
+  /** When stdin last filled up, while it stays full. */
+  private _blockedSince?: number;
+  private _failure?: string;
+  /** When this turn of reading began; undefined between turns. */
+  private _turnStart?: number;
+  /** Reasons stdout is paused: the turn's time slice is used up, a flood is being dropped. */
+  private _holds = 0;
+  private _sliceHeld = false;
+  private _floodHeld = false;
+  private _flooding = false;
+  private _stderrBudget = STDERR_BURST_BYTES;
+  private _stderrRefilled = Date.now();
+  private _notifyTokens = NOTIFICATION_BURST;
+  private _notifyRefilled = Date.now();
+  private _notifyDropped = 0;
+  private _notifyReported = 0;
 
   constructor(private readonly _params: StdioParams) {}
 
@@ -67,6 +104,17 @@ export class StdioTransport implements Transport {
 
   /** How the process ended (`with code 1`, `on SIGTERM`), once it has. */
   get exit(): string | undefined { return this._exit; }
+
+  /** Why we closed the connection ourselves (the server broke the protocol), once we have. */
+  get failure(): string | undefined { return this._failure; }
+
+  /** What a call that timed out should know: the server has not been reading its input. */
+  inputStall(): string | undefined {
+    const stdin = this._child?.stdin;
+    if (this._blockedSince === undefined || !stdin) return undefined;
+    const seconds = Math.round((Date.now() - this._blockedSince) / 1000);
+    return `the server has not read its input for ${seconds} s (${Math.ceil(stdin.writableLength / 1024)} KB wait unread)`;
+  }
 
   start(): Promise<void> {
     if (this._child) throw new Error('already started');
@@ -99,8 +147,8 @@ export class StdioTransport implements Transport {
       });
       child.stdin.on('error', (e) => this.onerror?.(e));
       child.stdout.on('error', (e) => this.onerror?.(e));
-      child.stdout.on('data', (chunk: Buffer) => this._read(chunk));
-      if (this._params.onStderr) child.stderr.on('data', this._params.onStderr);
+      child.stdout.on('data', (chunk: Buffer) => this._onData(child, chunk));
+      if (this._params.onStderr) child.stderr.on('data', (chunk: Buffer) => this._onStderr(child, chunk));
       else child.stderr.resume();
     });
   }
@@ -108,11 +156,22 @@ export class StdioTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this._child?.stdin;
     if (!stdin) return Promise.reject(new Error('Not connected'));
+    if (stdin.writableLength > MAX_INPUT_BACKLOG_BYTES) {
+      return Promise.reject(new Error(`the server is not reading its input: ${Math.round(stdin.writableLength / 1024 / 1024)} MB of messages wait unread, so no more are sent`));
+    }
     this._coalesce(stdin);
-    return new Promise((resolve) => {
-      if (stdin.write(`${JSON.stringify(message)}\n`)) resolve();
-      else stdin.once('drain', resolve);
+    if (stdin.write(`${JSON.stringify(message)}\n`)) return Promise.resolve();
+    this._blockedSince ??= Date.now();
+    this._drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stdin.off('drain', done).off('close', done);
+        this._drained = undefined;
+        this._blockedSince = undefined;
+        resolve();
+      };
+      stdin.on('drain', done).on('close', done);
     });
+    return this._drained;
   }
 
   /**
@@ -195,7 +254,86 @@ export class StdioTransport implements Transport {
     }
   }
 
+  /**
+   * Reads a chunk. Past READ_SLICE_MS in this turn it stops reading until the next one; while a
+   * flood of notifications is being dropped it stops for FLOOD_PAUSE_MS, so the server waits on
+   * its pipe instead of taking the host's thread.
+   */
+  private _onData(child: ChildProcessWithoutNullStreams, chunk: Buffer): void {
+    if (this._turnStart === undefined) {
+      this._turnStart = performance.now();
+      setImmediate(() => {
+        this._turnStart = undefined;
+        if (this._sliceHeld) {
+          this._sliceHeld = false;
+          this._release(child);
+        }
+      });
+    }
+    this._read(chunk);
+    if (!this._sliceHeld && performance.now() - this._turnStart > READ_SLICE_MS) {
+      this._sliceHeld = true;
+      this._hold(child);
+    }
+    if (this._flooding && !this._floodHeld) {
+      this._floodHeld = true;
+      this._hold(child);
+      setTimeout(() => {
+        this._floodHeld = false;
+        this._flooding = false;
+        this._release(child);
+      }, FLOOD_PAUSE_MS).unref();
+    }
+  }
+
+  /**
+   * Hands stderr over as it comes, up to STDERR_BYTES_PER_SECOND after a burst; beyond that it is
+   * not read for FLOOD_PAUSE_MS at a time, so a server flooding it waits instead of the host.
+   */
+  private _onStderr(child: ChildProcessWithoutNullStreams, chunk: Buffer): void {
+    const now = Date.now();
+    this._stderrBudget = Math.min(STDERR_BURST_BYTES, this._stderrBudget + ((now - this._stderrRefilled) / 1000) * STDERR_BYTES_PER_SECOND);
+    this._stderrRefilled = now;
+    this._stderrBudget -= chunk.length;
+    this._params.onStderr!(chunk);
+    if (this._stderrBudget < 0 && !child.stderr.isPaused()) {
+      child.stderr.pause();
+      setTimeout(() => { if (!child.stderr.destroyed) child.stderr.resume(); }, FLOOD_PAUSE_MS).unref();
+    }
+  }
+
+  private _hold(child: ChildProcessWithoutNullStreams): void {
+    if (this._holds++ === 0) child.stdout.pause();
+  }
+
+  private _release(child: ChildProcessWithoutNullStreams): void {
+    if (--this._holds === 0 && !child.stdout.destroyed) child.stdout.resume();
+  }
+
+  /**
+   * Whether a notification may go on to the client: a token bucket, so a flood costs us a parse
+   * per message and no more. What was dropped is reported once a second.
+   */
+  private _admitNotification(): boolean {
+    const now = Date.now();
+    this._notifyTokens = Math.min(NOTIFICATION_BURST, this._notifyTokens + ((now - this._notifyRefilled) / 1000) * NOTIFICATIONS_PER_SECOND);
+    this._notifyRefilled = now;
+    if (this._notifyTokens >= 1) {
+      this._notifyTokens--;
+      return true;
+    }
+    this._notifyDropped++;
+    this._flooding = true;
+    if (now - this._notifyReported >= 1000) {
+      this._notifyReported = now;
+      this.onerror?.(new Error(`dropped ${this._notifyDropped} notifications: the server sent more than ${NOTIFICATIONS_PER_SECOND} a second`));
+      this._notifyDropped = 0;
+    }
+    return false;
+  }
+
   private _read(chunk: Buffer): void {
+    if (this._failure !== undefined) return;
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
@@ -208,11 +346,13 @@ export class StdioTransport implements Transport {
     if (start < chunk.length) {
       this._pending.push(chunk.subarray(start));
       this._pendingBytes += chunk.length - start;
-      if (this._pendingBytes > MAX_LINE_BYTES) {
+      if (this._pendingBytes > MAX_LINE_BYTES && this._failure === undefined) {
         this._pending = [];
         this._pendingBytes = 0;
-        this.onerror?.(new Error(`the server wrote a line of more than ${MAX_LINE_BYTES / 1024 / 1024} MB without a newline`));
-        void this.close();
+        this._failure = `the server wrote a line of more than ${MAX_LINE_BYTES / 1024 / 1024} MB without a newline; the connection was closed`;
+        this.onerror?.(new Error(this._failure));
+        this._child?.stdout.destroy();
+        void this.stop(0);
       }
     }
   }
@@ -222,7 +362,7 @@ export class StdioTransport implements Transport {
     if (!line.trim()) return;
     const message = parseMessage(line);
     if (message instanceof Error) this.onerror?.(message);
-    else this.onmessage?.(message);
+    else if (!('method' in message && !('id' in message)) || this._admitNotification()) this.onmessage?.(message);
   }
 }
 

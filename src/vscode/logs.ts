@@ -3,6 +3,7 @@
  * read why the last run failed, plus the extension's own channel.
  */
 import * as vscode from 'vscode';
+import { boundedLog } from '../client/lines';
 import type { ServerLog } from '../client/types';
 import { Disposable } from '../common/lifecycle';
 
@@ -10,6 +11,7 @@ export const channelName = (server: string): string => `Switchboard: ${server}`;
 
 export class ServerLogs extends Disposable {
   private readonly _channels = new Map<string, vscode.LogOutputChannel>();
+  private readonly _notified = new Map<string, ServerLog>();
   readonly main: vscode.LogOutputChannel = this._register(vscode.window.createOutputChannel('MCP Switchboard', { log: true }));
 
   channel(server: string): vscode.LogOutputChannel {
@@ -33,6 +35,16 @@ export class ServerLogs extends Disposable {
       stderr: (line) => ch.info(`[stderr] ${line}`),
       traceEnabled: () => ch.logLevel === vscode.LogLevel.Trace,
     };
+  }
+
+  /** For a server's `notifications/message`: cut and thinned, so a server cannot flood its channel. */
+  notificationsFor(server: string): ServerLog {
+    let log = this._notified.get(server);
+    if (!log) {
+      log = boundedLog(this.logFor(server));
+      this._notified.set(server, log);
+    }
+    return log;
   }
 
   show(server: string): void {
