@@ -88,6 +88,8 @@ export class StdioTransport implements Transport {
   /** Reasons stdout is paused: the turn's time slice is used up, a flood is being dropped. */
   private _holds = 0;
   private _sliceHeld = false;
+  /** The rest of a chunk whose turn ran out of time. */
+  private _backlog?: Buffer;
   private _floodHeld = false;
   private _flooding = false;
   private _stderrBudget = STDERR_BURST_BYTES;
@@ -255,25 +257,22 @@ export class StdioTransport implements Transport {
   }
 
   /**
-   * Reads a chunk. Past READ_SLICE_MS in this turn it stops reading until the next one; while a
-   * flood of notifications is being dropped it stops for FLOOD_PAUSE_MS, so the server waits on
-   * its pipe instead of taking the host's thread.
+   * Reads a chunk. Past READ_SLICE_MS in this turn it stops, keeps the rest of the chunk and stops
+   * reading until the next turn; while a flood of notifications is being dropped it stops for
+   * FLOOD_PAUSE_MS, so the server waits on its pipe instead of taking the host's thread.
    */
   private _onData(child: ChildProcessWithoutNullStreams, chunk: Buffer): void {
     if (this._turnStart === undefined) {
       this._turnStart = performance.now();
-      setImmediate(() => {
-        this._turnStart = undefined;
-        if (this._sliceHeld) {
-          this._sliceHeld = false;
-          this._release(child);
-        }
-      });
+      setImmediate(() => this._nextTurn(child));
     }
-    this._read(chunk);
-    if (!this._sliceHeld && performance.now() - this._turnStart > READ_SLICE_MS) {
-      this._sliceHeld = true;
-      this._hold(child);
+    const rest = this._read(chunk);
+    if (rest || performance.now() - this._turnStart > READ_SLICE_MS) {
+      this._backlog = rest;
+      if (!this._sliceHeld) {
+        this._sliceHeld = true;
+        this._hold(child);
+      }
     }
     if (this._flooding && !this._floodHeld) {
       this._floodHeld = true;
@@ -283,6 +282,18 @@ export class StdioTransport implements Transport {
         this._flooding = false;
         this._release(child);
       }, FLOOD_PAUSE_MS).unref();
+    }
+  }
+
+  /** A new turn of the event loop: the rest of a cut chunk first, then reading again. */
+  private _nextTurn(child: ChildProcessWithoutNullStreams): void {
+    this._turnStart = undefined;
+    const backlog = this._backlog;
+    this._backlog = undefined;
+    if (backlog && this._child) this._onData(child, backlog);
+    if (this._sliceHeld && !this._backlog) {
+      this._sliceHeld = false;
+      this._release(child);
     }
   }
 
@@ -332,9 +343,11 @@ export class StdioTransport implements Transport {
     return false;
   }
 
-  private _read(chunk: Buffer): void {
-    if (this._failure !== undefined) return;
+  /** Hands over the chunk's lines; what is left when this turn's time is up comes back. */
+  private _read(chunk: Buffer): Buffer | undefined {
+    if (this._failure !== undefined) return undefined;
     let start = 0;
+    let count = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
       const piece = chunk.subarray(start, nl);
       const line = this._pending.length ? Buffer.concat([...this._pending, piece]) : piece;
@@ -342,6 +355,7 @@ export class StdioTransport implements Transport {
       this._pendingBytes = 0;
       start = nl + 1;
       this._line(line.toString('utf8'));
+      if (++count % 32 === 0 && start < chunk.length && performance.now() - this._turnStart! > READ_SLICE_MS) return chunk.subarray(start);
     }
     if (start < chunk.length) {
       this._pending.push(chunk.subarray(start));
@@ -355,6 +369,7 @@ export class StdioTransport implements Transport {
         void this.stop(0);
       }
     }
+    return undefined;
   }
 
   private _line(raw: string): void {
