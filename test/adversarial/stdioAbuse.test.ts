@@ -148,12 +148,12 @@ describe('adversarial: stdio abuse', function () {
     await waitForState(manager, 'stderr', 'running');
     assert.ok(log.stderrLines.some((l) => /line cut at/.test(l)), 'no long line was cut');
     assert.ok(longest(log) <= LINE_BOUND, `a log line of ${longest(log)} characters`);
+    // Stderr is read at 1 MB a second, so the log's own bucket may or may not have had to drop lines.
     assert.ok(log.lines.length < 1000 + 200 * 6 + 20, `${log.lines.length} log lines`);
-    assert.ok(log.lines.some((l) => /log lines dropped/.test(l)), 'no note of the dropped lines');
     assert.ok(manager.connection('stderr')!.stderrTail.every((l) => l.length <= LINE_BOUND));
     survived({
       attack: 'stderr flood',
-      outcome: `short lines and 2 MB lines on stderr, as fast as the pipe took them (read at 1 MB a second after a 4 MB burst), for 4 s: the log got ${log.lines.length} lines, long ones cut at ${MAX_LOG_LINE_CHARS} characters, and a note of the rest; the other server's slowest answer took ${slowest} ms`,
+      outcome: `short lines and 2 MB lines on stderr, as fast as the pipe took them (read at 1 MB a second after a 4 MB burst), for 4 s: the log got ${log.lines.length} lines, long ones cut at ${MAX_LOG_LINE_CHARS} characters, and at most 200 a second after a burst of 1,000; the other server's slowest answer took ${slowest} ms`,
       figures, bounds: { rssGrowthMb: 60 },
     });
   });
