@@ -21,8 +21,9 @@ import type { ToolCaller } from './toolCalls';
 import { clientCapabilities, registerClientFeatures, type ClientFeatures } from './clientFeatures';
 import { createEnvPreparer } from './environment';
 import { Launch } from './launch';
-import { LineSplitter, LineTail } from './lines';
+import { boundedLog, LineSplitter, LineTail } from './lines';
 import { describeSpawnError } from './platform';
+import { redactedLog } from './redactedLog';
 import { RestartPolicy } from './restartPolicy';
 import { errored, isActive, needsSignIn, redactState, running, starting, stopped } from './state';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
@@ -71,6 +72,11 @@ export class McpServerConnection extends Disposable {
   private readonly _policy: RestartPolicy;
   private readonly _tail = new LineTail(20);
   private readonly _redact: Redactor;
+  /**
+   * For what the server makes us write (its stderr, protocol errors, traces of its messages): cut
+   * and thinned, so a flooding server cannot flood the log. Our own few lines go to the log as is.
+   */
+  private readonly _log: ServerLog;
 
   private readonly _onDidChangeState = this._register(new Emitter<ServerState>());
   readonly onDidChangeState = this._onDidChangeState.event;
@@ -81,6 +87,8 @@ export class McpServerConnection extends Disposable {
     super();
     this._policy = _opts.restartPolicy ?? new RestartPolicy();
     this._redact = _opts.redact ?? redactCredentials;
+    // Redacted before it is cut: a cut could split a secret, and its first part would then show.
+    this._log = redactedLog(boundedLog(_opts.log), this._redact);
     this._register(toDisposable(() => clearTimeout(this._restartTimer)));
   }
 
@@ -211,11 +219,11 @@ export class McpServerConnection extends Disposable {
     const { config } = this.definition;
     const stderr = new LineSplitter((line) => {
       this._tail.push(line);
-      this._opts.log.stderr(line);
+      this._log.stderr(line);
     });
     launch.store.add(toDisposable(() => stderr.flush()));
     const opts: OpenOptions = {
-      log: this._opts.log,
+      log: this._log,
       createClient: () => this._createClient(launch),
       onStderr: (chunk) => stderr.push(chunk),
       timeoutMs,
@@ -239,7 +247,7 @@ export class McpServerConnection extends Disposable {
     opened.client.onerror = (e) => {
       // The server forgot our session (HTTP 404): the transport closes, and a new session starts at once.
       if (isSessionExpired(e)) launch.sessionExpired = true;
-      this._opts.log.warn(`protocol error: ${errorMessage(e)}`);
+      this._log.warn(`protocol error: ${errorMessage(e)}`);
     };
     if (gen !== this._generation) return;
     const catalog = emptyCatalog();
@@ -331,8 +339,9 @@ export class McpServerConnection extends Disposable {
       this._restartTimer = setTimeout(() => { if (gen === this._generation) void this._startLaunch(true); }, 0);
       return;
     }
-    const lastError = why ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
-    this._opts.log.error(why ?? `${lastError} unexpectedly`);
+    const failure = why ?? launch.tracked?.failure?.();
+    const lastError = failure ?? (this.definition.config.type === 'stdio' ? 'the server process exited' : 'the connection closed');
+    this._opts.log.error(failure ?? `${lastError} unexpectedly`);
     this._retry(lastError);
   }
 

@@ -18,6 +18,8 @@ export interface TrackedTransport {
   kill?(): Promise<void>;
   /** How the process ended (`with code 1`), once it has; stdio only. */
   exit?(): string | undefined;
+  /** Why the transport closed the connection itself, if it did (the server broke the protocol). */
+  failure?(): string | undefined;
 }
 
 export class Launch {

@@ -7,7 +7,8 @@
  * - A line is checked only for the JSON-RPC envelope, by shape (jsonRpc.ts). The SDK's transport
  *   parses every message with its full zod schema and then parses the same result again with the
  *   request's own schema; that second parse (in the SDK's Protocol, which we keep) is the one that matters.
- * - Lines are cut from the chunks as they come, without concatenating a growing buffer per chunk.
+ * - Lines are cut from the chunks as they come, without concatenating a growing buffer per chunk,
+ *   and sized up as they arrive; reading is cut by time, so no flood holds the host (stdioReader.ts).
  * - Messages sent in the same tick after the first go out together in one write (`_coalesce`).
  *
  * It also keeps what the connection wants to tell the user: the exit code or signal, and stderr
@@ -20,13 +21,14 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import { sleep } from '../common/async';
-import { parseLine } from './jsonRpc';
-import { MessageScanner } from './messageBounds';
 import { processTreePlan } from './platform';
 import { procStartTime, signalTree, treeAlive, type TreeRoot } from './processTree';
+import { FLOOD_PAUSE_MS, StdoutReader } from './stdioReader';
+
+export { MAX_LINE_BYTES } from './stdioReader';
 
 export interface StdioParams {
   command: string;
@@ -37,18 +39,18 @@ export interface StdioParams {
   onStderr?: (chunk: Buffer) => void;
 }
 
-/** A line longer than this is not a message we can take; the connection is closed. */
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/**
+ * Messages waiting in the server's stdin beyond this are refused rather than buffered: a server
+ * that stops reading would otherwise hold every later message in our memory.
+ */
+export const MAX_INPUT_BACKLOG_BYTES = 8 * 1024 * 1024;
 const CLOSE_STEP_MS = 2000;
 const POLL_MS = 100;
+/** Stderr read a second (after a burst); a server that writes more waits on its pipe. */
+const STDERR_BYTES_PER_SECOND = 1024 * 1024;
+const STDERR_BURST_BYTES = 4 * 1024 * 1024;
 /** The environment variable that marks a server's tree; each launch gets its own random value. */
 export const TREE_MARKER_ENV = 'MCP_SWITCHBOARD_TREE';
-/**
- * A chunk larger than this is read in slices, one per turn of the event loop: until the scanner's
- * loop is compiled (which a busy machine can delay), scanning a whole 64 KB chunk at once could
- * hold the host's thread for tens of ms.
- */
-const SLICE_BYTES = 16 * 1024;
 
 export class StdioTransport implements Transport {
   onclose?: () => void;
@@ -61,13 +63,16 @@ export class StdioTransport implements Transport {
   private _tree?: TreeRoot;
   private _stopping?: Promise<void>;
   private readonly _plan = processTreePlan(process.platform);
-  private _pending: Buffer[] = [];
-  private _pendingBytes = 0;
-  /** Sizes up the line being read as it arrives; see messageBounds.ts. */
-  private readonly _scanner = new MessageScanner();
+  private _reader?: StdoutReader;
   private _exit?: string;
   /** A message went out in this tick already; see `_coalesce`. */
   private _inTick = false;
+  /** Resolves when the server has read what waits in its stdin (or stdin closed). */
+  private _drained?: Promise<void>;
+  /** When stdin last filled up, while it stays full. */
+  private _blockedSince?: number;
+  private _stderrBudget = STDERR_BURST_BYTES;
+  private _stderrRefilled = Date.now();
 
   constructor(private readonly _params: StdioParams) {}
 
@@ -76,6 +81,17 @@ export class StdioTransport implements Transport {
 
   /** How the process ended (`with code 1`, `on SIGTERM`), once it has. */
   get exit(): string | undefined { return this._exit; }
+
+  /** Why we closed the connection ourselves (the server broke the protocol), once we have. */
+  get failure(): string | undefined { return this._reader?.failure; }
+
+  /** What a call that timed out should know: the server has not been reading its input. */
+  inputStall(): string | undefined {
+    const stdin = this._child?.stdin;
+    if (this._blockedSince === undefined || !stdin) return undefined;
+    const seconds = Math.round((Date.now() - this._blockedSince) / 1000);
+    return `the server has not read its input for ${seconds} s (${Math.ceil(stdin.writableLength / 1024)} KB wait unread)`;
+  }
 
   start(): Promise<void> {
     if (this._child) throw new Error('already started');
@@ -108,8 +124,17 @@ export class StdioTransport implements Transport {
       });
       child.stdin.on('error', (e) => this.onerror?.(e));
       child.stdout.on('error', (e) => this.onerror?.(e));
-      child.stdout.on('data', (chunk: Buffer) => this._take(chunk, child.stdout));
-      if (this._params.onStderr) child.stderr.on('data', this._params.onStderr);
+      const reader = new StdoutReader(child.stdout, {
+        message: (m) => this.onmessage?.(m),
+        error: (e) => this.onerror?.(e),
+        fail: (why) => {
+          this.onerror?.(new Error(why));
+          void this.stop(0);
+        },
+      });
+      this._reader = reader;
+      child.stdout.on('data', (chunk: Buffer) => reader.take(chunk));
+      if (this._params.onStderr) child.stderr.on('data', (chunk: Buffer) => this._onStderr(child, chunk));
       else child.stderr.resume();
     });
   }
@@ -117,11 +142,22 @@ export class StdioTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this._child?.stdin;
     if (!stdin) return Promise.reject(new Error('Not connected'));
+    if (stdin.writableLength > MAX_INPUT_BACKLOG_BYTES) {
+      return Promise.reject(new Error(`the server is not reading its input: ${Math.round(stdin.writableLength / 1024 / 1024)} MB of messages wait unread, so no more are sent`));
+    }
     this._coalesce(stdin);
-    return new Promise((resolve) => {
-      if (stdin.write(`${JSON.stringify(message)}\n`)) resolve();
-      else stdin.once('drain', resolve);
+    if (stdin.write(`${JSON.stringify(message)}\n`)) return Promise.resolve();
+    this._blockedSince ??= Date.now();
+    this._drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stdin.off('drain', done).off('close', done);
+        this._drained = undefined;
+        this._blockedSince = undefined;
+        resolve();
+      };
+      stdin.on('drain', done).on('close', done);
     });
+    return this._drained;
   }
 
   /**
@@ -204,59 +240,20 @@ export class StdioTransport implements Transport {
     }
   }
 
-  /** Reads `chunk`, a large one slice by slice with the stream paused meanwhile (order is kept). */
-  private _take(chunk: Buffer, stdout: Readable): void {
-    if (chunk.length <= SLICE_BYTES) return this._read(chunk);
-    stdout.pause();
-    const next = (from: number) => {
-      this._read(chunk.subarray(from, from + SLICE_BYTES));
-      if (from + SLICE_BYTES < chunk.length) setImmediate(next, from + SLICE_BYTES);
-      else stdout.resume();
-    };
-    next(0);
-  }
-
-  private _read(chunk: Buffer): void {
-    let start = 0;
-    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      this._scanner.push(chunk, start, nl);
-      const piece = chunk.subarray(start, nl);
-      const line = this._pending.length ? Buffer.concat([...this._pending, piece]) : piece;
-      this._pending = [];
-      this._pendingBytes = 0;
-      start = nl + 1;
-      if (this._scanner.refusal) this._refused();
-      else this._line(line.toString('utf8'));
-      this._scanner.reset();
+  /**
+   * Hands stderr over as it comes, up to STDERR_BYTES_PER_SECOND after a burst; beyond that it is
+   * not read for FLOOD_PAUSE_MS at a time, so a server flooding it waits instead of the host.
+   */
+  private _onStderr(child: ChildProcessWithoutNullStreams, chunk: Buffer): void {
+    const now = Date.now();
+    this._stderrBudget = Math.min(STDERR_BURST_BYTES, this._stderrBudget + ((now - this._stderrRefilled) / 1000) * STDERR_BYTES_PER_SECOND);
+    this._stderrRefilled = now;
+    this._stderrBudget -= chunk.length;
+    this._params.onStderr!(chunk);
+    if (this._stderrBudget < 0 && !child.stderr.isPaused()) {
+      child.stderr.pause();
+      setTimeout(() => { if (!child.stderr.destroyed) child.stderr.resume(); }, FLOOD_PAUSE_MS).unref();
     }
-    if (start < chunk.length) {
-      this._scanner.push(chunk, start, chunk.length);
-      // A line already refused is only scanned to its end (for its id), never kept.
-      if (!this._scanner.refusal) this._pending.push(chunk.subarray(start));
-      else this._pending = [];
-      this._pendingBytes += chunk.length - start;
-      if (this._pendingBytes > MAX_LINE_BYTES) {
-        this._pending = [];
-        this._pendingBytes = 0;
-        this.onerror?.(new Error(`the server wrote a line of more than ${MAX_LINE_BYTES / 1024 / 1024} MB without a newline`));
-        void this.close();
-      }
-    }
-  }
-
-  /** A line over the message bounds: the request it answers fails now, and the log says why. */
-  private _refused(): void {
-    this.onerror?.(new Error(`refused a message from the server: ${this._scanner.refusal}`));
-    const answer = this._scanner.refusedAnswer();
-    if (answer) this.onmessage?.(answer);
-  }
-
-  private _line(raw: string): void {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (!line.trim()) return;
-    const message = parseLine(line);
-    if (message instanceof Error) this.onerror?.(message);
-    else this.onmessage?.(message);
   }
 }
 

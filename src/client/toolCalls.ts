@@ -53,8 +53,11 @@ export class ToolCalls implements ToolCaller {
   private _next = CALL_ID_BASE;
   private _closed = false;
 
-  /** `send` writes one message on the connection's transport. */
-  constructor(private readonly _send: (message: JSONRPCMessage) => Promise<void>) {}
+  /**
+   * `send` writes one message on the connection's transport; `stalled` says why the server may
+   * not have seen a call that timed out (stdio: it stopped reading its input).
+   */
+  constructor(private readonly _send: (message: JSONRPCMessage) => Promise<void>, private readonly _stalled?: () => string | undefined) {}
 
   /** Calls still waiting for their answer. */
   get pending(): number { return this._pending.size; }
@@ -66,7 +69,10 @@ export class ToolCalls implements ToolCaller {
       if (signal?.aborted) return reject(signal.reason);
       const id = this._next++;
       const timeout = options?.timeout ?? DEFAULT_TIMEOUT_MS;
-      const timer = setTimeout(() => this._cancel(id, new McpError(ErrorCode.RequestTimeout, 'Request timed out', { timeout })), timeout);
+      const timer = setTimeout(() => {
+        const stalled = this._stalled?.();
+        this._cancel(id, new McpError(ErrorCode.RequestTimeout, `Request timed out${stalled ? `: ${stalled}` : ''}`, { timeout }));
+      }, timeout);
       const onAbort = signal ? () => this._cancel(id, signal.reason) : undefined;
       if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
       this._pending.set(id, { resolve, reject, options, started: Date.now(), timer, onAbort });

@@ -56,7 +56,7 @@ export async function openStdio(config: StdioServerConfig, opts: OpenOptions): P
     onStderr: opts.onStderr,
   });
   const transport = new TracingTransport(inner, opts.log);
-  opts.track?.({ close: () => transport.close(), pid: () => inner.pid, stop: (ms) => inner.stop(ms), kill: () => inner.kill(), exit: () => inner.exit });
+  opts.track?.({ close: () => transport.close(), pid: () => inner.pid, stop: (ms) => inner.stop(ms), kill: () => inner.kill(), exit: () => inner.exit, failure: () => inner.failure });
   const client = opts.createClient();
   try {
     await client.connect(transport, { timeout: opts.timeoutMs });
@@ -64,7 +64,7 @@ export async function openStdio(config: StdioServerConfig, opts: OpenOptions): P
     await transport.close().catch(() => undefined);
     if (e instanceof McpError && e.code === ErrorCode.ConnectionClosed) {
       // A death mid-handshake reaches the SDK as a bare "Connection closed"; the exit code says more.
-      throw new ConnectionError(`the server process exited${inner.exit ? ` ${inner.exit}` : ''} before completing the MCP handshake`);
+      throw new ConnectionError(inner.failure ?? `the server process exited${inner.exit ? ` ${inner.exit}` : ''} before completing the MCP handshake`);
     }
     throw e;
   }

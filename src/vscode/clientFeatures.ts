@@ -36,7 +36,7 @@ export class EditorClientFeatures implements ClientFeatures {
   }
 
   log(server: string, { level, logger, data }: LogMessage): void {
-    const log = this._logs.logFor(server);
+    const log = this._logs.notificationsFor(server);
     const text = `${logger ? `[${logger}] ` : ''}${typeof data === 'string' ? data : JSON.stringify(data)}`;
     if (level === 'debug') log.debug(text);
     else if (level === 'info' || level === 'notice') log.info(text);

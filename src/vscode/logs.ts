@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { redactedLog } from '../client/redactedLog';
+import { boundedLog } from '../client/lines';
 import type { ServerLog } from '../client/types';
 import { redactCredentials, type Redactor } from '../common/redact';
 import { Disposable } from '../common/lifecycle';
@@ -13,6 +14,7 @@ export const channelName = (server: string): string => `Switchboard: ${server}`;
 export class ServerLogs extends Disposable {
   private readonly _channels = new Map<string, vscode.LogOutputChannel>();
   private _redactor: (server: string) => Redactor = () => redactCredentials;
+  private readonly _notified = new Map<string, ServerLog>();
   readonly main: vscode.LogOutputChannel = this._register(vscode.window.createOutputChannel('MCP Switchboard', { log: true }));
 
   channel(server: string): vscode.LogOutputChannel {
@@ -42,6 +44,17 @@ export class ServerLogs extends Disposable {
       stderr: (line) => ch.info(`[stderr] ${line}`),
       traceEnabled: () => ch.logLevel === vscode.LogLevel.Trace,
     }, (text) => this._redactor(server)(text));
+  }
+
+  /** For a server's `notifications/message`: cut and thinned, so a server cannot flood its channel. */
+  notificationsFor(server: string): ServerLog {
+    let log = this._notified.get(server);
+    if (!log) {
+      // Redacted before it is cut, so a cut never splits a secret (logFor redacts again, harmlessly).
+      log = redactedLog(boundedLog(this.logFor(server)), (text) => this._redactor(server)(text));
+      this._notified.set(server, log);
+    }
+    return log;
   }
 
   show(server: string): void {
