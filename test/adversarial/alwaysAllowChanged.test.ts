@@ -57,7 +57,7 @@ describe('attack: tool changed before Always Allow', function () {
     survived({
       attack: 'tool changed before Always Allow',
       outcome: 'Always Allow pinned the definition the card approved; the changed tool was asked about, showing what changed, and did not run.',
-      figures, bounds: { rssGrowthMb: 60 },
+      figures, bounds: { rssGrowthMb: 30 },
     });
   });
 });

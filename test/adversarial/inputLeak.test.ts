@@ -68,7 +68,7 @@ describe('attack: password input from another workspace', function () {
     survived({
       attack: 'password input from another workspace',
       outcome: 'The second workspace was asked its own question; its server received only that answer, never the first workspace\'s secret or the one stored under the old shared key.',
-      figures, bounds: { rssGrowthMb: 60 },
+      figures, bounds: { rssGrowthMb: 30 },
     });
   });
 });

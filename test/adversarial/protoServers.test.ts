@@ -38,13 +38,13 @@ describe('attack: server named __proto__', function () {
     assert.deepEqual(parsed.errors, []);
     const { servers } = await buildDesiredServers([parsed], { trusted: true, resolve: async (d) => ({ config: d.config }) });
     assert.deepEqual(servers.map((s) => s.name), [...NAMES, 'good']);
-    // The well-behaved server first: loading the client and the schema checker is not the attack's cost.
-    await manager.reconcile(servers.filter((s) => s.name === 'good'));
-    await waitForState(manager, 'good', 'running');
+    // Started before the watch: a process spawn blocks the thread for its fork and exec whatever
+    // the server is called (on a loaded machine, for a large part of the budget), which is not
+    // this attack's doing. The manager keeps them apart by name all the same.
+    await manager.reconcile(servers);
+    await Promise.all([...NAMES, 'good'].map((n) => waitForState(manager, n, 'running')));
     assert.equal(outcomeText(await policyKit(manager).router.call('good_echo', { text: 'warm' }, { origin: 'gateway' })), 'warm');
     const figures = await underWatch(async () => {
-      await manager.reconcile(servers);
-      await Promise.all(NAMES.map((n) => waitForState(manager, n, 'running')));
 
       const file = path.join(dir, 'permissions.json');
       const kit = policyKit(manager, { storage: await JsonFileStore.open(file) });
@@ -79,7 +79,7 @@ describe('attack: server named __proto__', function () {
     survived({
       attack: 'server named __proto__',
       outcome: 'Servers, tools and schema properties named __proto__, constructor, toString and hasOwnProperty ran, were allowed, saved and reloaded like any other; Object.prototype was untouched.',
-      figures, bounds: { rssGrowthMb: 80 },
+      figures, bounds: { rssGrowthMb: 30 },
     });
   });
 });

@@ -66,7 +66,7 @@ describe('attack: workspace server shadowing a user server', function () {
     survived({
       attack: 'workspace server shadowing a user server',
       outcome: 'Untrusted, the user server kept running and the workspace one never started; trusted, the workspace one inherited no rule, pin or sampling consent.',
-      figures, bounds: { rssGrowthMb: 60 },
+      figures, bounds: { rssGrowthMb: 30 },
     });
   });
 });

@@ -127,7 +127,8 @@ describe('@switchboard in chat', function () {
       assert.notStrictEqual((await ask('echo again'))?.type, 'confirmation', 'no card the second time');
       const record = await second;
       assert.deepStrictEqual(record.calls, [{ name: 'shifty_echo', result: 'second, no card', via: 'router' }]);
-      assert.match(record.notes[0], /Allowed by your rule for "echo" \(always\)/);
+      // The note is Markdown, with its parentheses escaped.
+      assert.match(record.notes[0], /Allowed by your rule for "echo" \\\(always\\\)/);
       await waitFor(() => serverSaw('second, no card'), 'the call in the fixture\'s log');
       const audit = await auditLast();
       assert.deepStrictEqual([audit.name, audit.origin, audit.decidedBy, audit.outcome], ['shifty_echo', 'chat', 'policy', 'ok']);

@@ -104,7 +104,7 @@ describe('the gateway Copilot calls through', function () {
     await waitFor(() => a.router.resolve('shifty_echo')?.tool.description?.includes('mails'), 'the new description listed');
     const after = await vscode.lm.invokeTool(echo.name, { input: { text: 'after the change' }, toolInvocationToken: undefined });
     // Smoke-test mode refuses the dialog, and its refusal names the prompt that was raised.
-    assert.match(textOf(after), /not run: .*"echo" changed since VS Code's approval last let it run/);
+    assert.match(textOf(after), /not run: .*"echo" changed since you allowed it/);
     const last = (await auditLines(a)).at(-1)!;
     assert.deepStrictEqual([last.name, last.outcome], ['shifty_echo', 'denied']);
   });

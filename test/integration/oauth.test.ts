@@ -1,11 +1,9 @@
 // OAuth sign-in in the real editor: a remote server behind the OAuth fixture (an SDK-built
-// authorization server on 127.0.0.1) waits as "needs sign-in"; the Sign In command opens the
-// authorization page through VS Code's openExternal (a browser window of the workbench here),
-// the redirect comes back to our loopback listener and the server runs; Sign Out puts it back.
-// No output of ours (log files, settings, the config) holds the issued token.
+// authorization server on 127.0.0.1) waits as "needs sign-in", and the Sign In command opens
+// nothing before the user has seen the page's full address and said Open. The extension host in
+// test mode refuses that modal dialog, so the sign-in ends there; the UI test (signIn.ui.ts)
+// clicks Open and signs in through the consent page.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { startHttpFixture, type HttpFixture } from '../fixtures/spawn';
 import { PROCESS_MARKER, api, renderTree, waitFor, writeConfig } from './helpers';
@@ -32,20 +30,9 @@ describe('OAuth sign-in (real authorization server)', function () {
     assert.doesNotMatch(fx.stderr(), /authorize client=/, 'no browser was opened unasked');
 
     const signedIn = await vscode.commands.executeCommand<boolean>('switchboard.signIn', 'secured');
-    assert.strictEqual(signedIn, true, `the sign-in went through; fixture log:\n${fx.stderr()}`);
-    await waitFor(() => a.manager.state('secured')?.kind === 'running', 'the server to run after the sign-in');
-    assert.ok((await renderTree(a)).some((l) => /secured_echo/.test(l)), 'its tools are listed');
-
-    const issued = /issued token (\S+)/.exec(fx.stderr())?.[1];
-    assert.ok(issued, 'the fixture issued a token');
-    const outputs = [
-      ...fs.readdirSync(a.logUri.fsPath, { recursive: true }).map((f) => path.join(a.logUri.fsPath, String(f))).filter((f) => fs.statSync(f).isFile()),
-      path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.vscode', 'switchboard.json'),
-    ];
-    for (const file of outputs) assert.ok(!fs.readFileSync(file, 'utf8').includes(issued), `${file} holds the token`);
-    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('switchboard')).includes(issued), 'nor do the settings');
-
-    await vscode.commands.executeCommand('switchboard.signOut', 'secured');
-    await waitFor(() => { const s = a.manager.state('secured'); return s?.kind === 'error' && s.signIn; }, 'the server to need a sign-in again');
+    assert.strictEqual(signedIn, false, `the sign-in stopped at the address dialog; fixture log:\n${fx.stderr()}`);
+    assert.doesNotMatch(fx.stderr(), /authorize client=/, 'the page was not opened without the user\'s Open');
+    const state2 = a.manager.state('secured');
+    assert.ok(state2?.kind === 'error' && state2.signIn, `still waiting for a sign-in: ${JSON.stringify(state2)}`);
   });
 });
